@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Policy;
+
+namespace ConsentGateway.Core.Tests;
+
+/// <summary>The table in tests/cases/evaluation-cases.json: expectations written from the rules, not from the code.</summary>
+public sealed record EvaluationCaseTable(IReadOnlyList<PartnerDocument> ExtraPartners, IReadOnlyList<EvaluationCase> Cases)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static EvaluationCaseTable Instance { get; } = Load();
+
+    /// <summary>The shipped policy plus the table's advertisers and processors.</summary>
+    public CompiledPolicy Policy { get; init; } = null!;
+
+    private static EvaluationCaseTable Load()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "cases", "evaluation-cases.json");
+        var table = JsonSerializer.Deserialize<EvaluationCaseTable>(File.ReadAllText(path), Options)!;
+        var document = PolicyLoader.ReadDefaultDocument();
+        var policy = CompiledPolicy.Compile(document with { Partners = [.. document.Partners!, .. table.ExtraPartners] });
+        return table with { Policy = policy };
+    }
+}
+
+public sealed record EvaluationCase(
+    string Name,
+    IReadOnlyDictionary<string, CaseAccount>? Accounts,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Devices,
+    IReadOnlyList<string>? Unavailable,
+    CaseRequest Request,
+    CaseExpectation Expect)
+{
+    public override string ToString() => Name;
+
+    public Decision Evaluate(CompiledPolicy policy)
+    {
+        var request = new DecisionRequest(
+            policy.ResolvePartner(Request.Partner),
+            policy.ResolvePartner(Request.Via),
+            Request.Data.Aggregate(DataSet.Empty, (set, name) => set.Union(DataSet.Of(policy.TryGetDataItem(name, out var item) ? item : throw new InvalidDataException(name)))),
+            Request.Country is null ? default : CountryCode.Parse(Request.Country));
+
+        var deviceAccounts = Devices is not null && Request.DeviceAdId is not null && Devices.TryGetValue(Request.DeviceAdId, out var linked)
+            ? linked.Select(LookupAccount).ToArray()
+            : [];
+        var subject = new SubjectFacts(LookupAccount(Request.UserId), LookupDevice(Request.DeviceAdId), deviceAccounts);
+        return PolicyEvaluator.Evaluate(policy, request, subject);
+    }
+
+    private bool IsUnavailable(string id) => Unavailable?.Contains(id) == true;
+
+    private AccountLookup LookupAccount(string? userId) =>
+        userId is null ? AccountLookup.NotRequested
+        : IsUnavailable(userId) ? AccountLookup.Unavailable
+        : Accounts is not null && Accounts.TryGetValue(userId, out var account) ? AccountLookup.Found(account.ToFacts())
+        : AccountLookup.NotFound;
+
+    private LookupStatus LookupDevice(string? adId) =>
+        adId is null ? LookupStatus.NotRequested
+        : IsUnavailable(adId) ? LookupStatus.Unavailable
+        : Devices?.ContainsKey(adId) == true ? LookupStatus.Found
+        : LookupStatus.NotFound;
+}
+
+public sealed record CaseAccount(string Country, DateTimeOffset SignedUpAt, bool? Setting)
+{
+    // One explicit change makes version 1; an untouched setting is version 0.
+    public AccountFacts ToFacts() => new(CountryCode.Parse(Country), SignedUpAt, Setting, Setting is null ? 0 : 1);
+}
+
+public sealed record CaseRequest(string? Partner, string? Via, string? UserId, string? DeviceAdId, IReadOnlyList<string> Data, string? Country);
+
+public sealed record CaseExpectation(
+    string Decision,
+    IReadOnlyList<string> Allowed,
+    IReadOnlyDictionary<string, string> Denied,
+    IReadOnlyList<string> Reasons,
+    string? Partnership,
+    long? ConsentVersion);
