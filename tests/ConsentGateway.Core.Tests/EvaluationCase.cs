@@ -46,10 +46,9 @@ public sealed record EvaluationCase(
             Request.Data.Aggregate(DataSet.Empty, (set, name) => set.Union(DataSet.Of(policy.TryGetDataItem(name, out var item) ? item : throw new InvalidDataException(name)))),
             Request.Country is null ? default : CountryCode.Parse(Request.Country));
 
-        var deviceAccounts = Devices is not null && Request.DeviceAdId is not null && Devices.TryGetValue(Request.DeviceAdId, out var linked)
-            ? linked.Select(LookupAccount).ToArray()
-            : [];
-        var subject = new SubjectFacts(LookupAccount(Request.UserId), LookupDevice(Request.DeviceAdId), deviceAccounts);
+        var device = LookupDevice(Request.DeviceAdId);
+        var deviceAccounts = device == LookupStatus.Found ? Devices![Request.DeviceAdId!].Select(LookupAccount).ToArray() : [];
+        var subject = new SubjectFacts(LookupAccount(Request.UserId), device, deviceAccounts);
         return PolicyEvaluator.Evaluate(policy, request, subject);
     }
 

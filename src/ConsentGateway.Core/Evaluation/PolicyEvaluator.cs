@@ -35,7 +35,7 @@ public static class PolicyEvaluator
             return new Decision(policy, partnership, DataSet.Empty, outside, ReasonCode.DataNotInPartnership, DataSet.Empty, default, neverShared, reasons, null);
         }
 
-        if (partner.Role == PartnerRole.Processor && !request.Via.IsGiven)
+        if (partner.Role == PartnerRole.Processor)
         {
             reasons = reasons.With(ReasonCode.ProcessorForCompany);
             return new Decision(policy, partnership, governed, outside, ReasonCode.DataNotInPartnership, DataSet.Empty, default, neverShared, reasons, null);

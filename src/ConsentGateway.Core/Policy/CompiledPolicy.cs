@@ -107,7 +107,7 @@ public sealed class CompiledPolicy
                 DataSetOf(p.Data!),
                 p.BeforeSignup == "allow",
                 p.SignupCutoff is { } cutoff ? ScopeOf(cutoff.Region!) : default,
-                p.SignupCutoff is { } c && PolicyValidator.TryParseUtcInstant(c.Before, out var before) ? before : null),
+                p.SignupCutoff is { } c && UtcInstant.TryParse(c.Before, out var before) ? before : null),
             StringComparer.Ordinal);
         Partnerships = [.. document.Partnerships!.Select(p => partnerships[p.Id!])];
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ConsentGateway.Core.Policy;
 
 /// <summary>
@@ -12,9 +10,6 @@ public static class PolicyValidator
     public const int MaxDataItems = 64;
     public const int MaxRegions = 32;
     private const int MaxIdLength = 64;
-
-    // Date, time and an explicit UTC designator ('Z' or +00:00); fractions of a second optional.
-    private const string UtcInstantFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK";
 
     public static IReadOnlyList<string> Validate(PolicyDocument document)
     {
@@ -169,7 +164,7 @@ public static class PolicyValidator
             if (partnership.SignupCutoff is { } cutoff)
             {
                 ValidateRegionReference($"{path}.signupCutoff.region", cutoff.Region, regionIds, errors);
-                if (!TryParseUtcInstant(cutoff.Before, out _))
+                if (!UtcInstant.TryParse(cutoff.Before, out _))
                 {
                     errors.Add($"{path}.signupCutoff.before: '{cutoff.Before}' is not an ISO 8601 UTC instant (e.g. 2020-04-06T00:00:00Z)");
                 }
@@ -260,13 +255,5 @@ public static class PolicyValidator
         }
 
         return true;
-    }
-
-    internal static bool TryParseUtcInstant(string? text, out DateTimeOffset instant)
-    {
-        instant = default;
-        return text is not null
-            && DateTimeOffset.TryParseExact(text, UtcInstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant)
-            && instant.Offset == TimeSpan.Zero;
     }
 }
