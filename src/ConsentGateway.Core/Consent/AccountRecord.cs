@@ -1,0 +1,47 @@
+using ConsentGateway.Core.Policy;
+
+namespace ConsentGateway.Core.Consent;
+
+/// <summary>
+/// The stored state of one account: its facts and its partner-sharing setting, in one row so a
+/// setting change and the account's existence are checked by one optimistic-concurrency write.
+/// A deleted account stays as a tombstone so its setting versions keep counting up.
+/// </summary>
+/// <param name="UserId">The account id.</param>
+/// <param name="Country">Where the account is located.</param>
+/// <param name="SignedUpAt">When the account signed up (UTC).</param>
+/// <param name="Revision">Counts accepted changes of the account's facts (create, move, delete): 1, 2, …</param>
+/// <param name="Setting">The explicit setting, or <c>null</c> while the account never set it (the default applies).</param>
+/// <param name="SettingVersion">Counts accepted setting changes: 0 before the first, then 1, 2, …</param>
+/// <param name="SettingUpdatedAt">When the setting last changed.</param>
+/// <param name="Deleted">A tombstone: the account evaluates as unknown.</param>
+/// <param name="ConcurrencyToken">The store's token for the row as read (ETag); <c>null</c> for a row not yet stored.</param>
+public sealed record AccountRecord(
+    string UserId,
+    CountryCode Country,
+    DateTimeOffset SignedUpAt,
+    long Revision,
+    bool? Setting,
+    long SettingVersion,
+    DateTimeOffset? SettingUpdatedAt,
+    bool Deleted,
+    string? ConcurrencyToken)
+{
+    public bool Exists => !Deleted;
+}
+
+/// <summary>Who made a change: the user through an app, or the account service.</summary>
+public enum ChangeChannel
+{
+    User,
+    Service,
+}
+
+/// <summary>
+/// One accepted setting change, kept forever as proof of consent (GDPR Art. 7(1)).
+/// <see cref="Enabled"/> is <c>null</c> for the reset to the default when the account was deleted.
+/// </summary>
+public sealed record SettingChange(long Version, bool? Enabled, DateTimeOffset At, ChangeChannel Channel, string PolicyVersion);
+
+/// <summary>A registered device and the accounts that logged in on it.</summary>
+public sealed record DeviceRecord(string AdId, DateTimeOffset RegisteredAt, IReadOnlyList<string> LinkedUserIds);

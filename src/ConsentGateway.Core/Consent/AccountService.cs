@@ -1,0 +1,209 @@
+using ConsentGateway.Core.Policy;
+
+namespace ConsentGateway.Core.Consent;
+
+/// <summary>The setting as apps see it.</summary>
+/// <param name="Enabled">The effective value: the explicit one, else the default of the account's region.</param>
+/// <param name="IsDefault">The account never set it.</param>
+/// <param name="Version">0 before the first change, then 1, 2, …; the ETag of the setting.</param>
+/// <param name="UpdatedAt">When it last changed; <c>null</c> while it is the default.</param>
+public sealed record SettingView(bool Enabled, bool IsDefault, long Version, DateTimeOffset? UpdatedAt);
+
+/// <summary>The result of registering an account: the stored account and whether it was created.</summary>
+public sealed record AccountRegistration(AccountRecord Account, bool Created);
+
+/// <summary>
+/// The write-side use cases of apps and the account service (SPEC §4): accounts, the
+/// partner-sharing setting with its history, devices. Concurrency is optimistic: a write
+/// that loses a race is re-read and retried, unless the caller pinned a version.
+/// </summary>
+public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, TimeProvider time)
+{
+    /// <summary>How often a write that lost a race is retried before the caller gets a conflict.</summary>
+    internal const int MaxAttempts = 50;
+
+    public async Task<Outcome<AccountRegistration>> RegisterAccountAsync(string userId, string? country, string? signedUpAt, CancellationToken cancellationToken)
+    {
+        if (Identifiers.CheckUserId(userId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        if (!CountryCode.TryParse(country, out var countryCode))
+        {
+            return Failure.Invalid("invalid-country", "country must be an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"DE\".");
+        }
+
+        if (!UtcInstant.TryParse(signedUpAt, out var signedUp))
+        {
+            return Failure.Invalid("invalid-signed-up-at", "signedUpAt must be an ISO 8601 UTC instant, e.g. \"2021-03-01T12:00:00Z\".");
+        }
+
+        if (signedUp > time.GetUtcNow())
+        {
+            return Failure.Invalid("signed-up-at-in-future", "signedUpAt must not be in the future.");
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (current is { Exists: true } && current.Country == countryCode && current.SignedUpAt == signedUp)
+            {
+                return new AccountRegistration(current, Created: false);
+            }
+
+            var next = current is null
+                ? new AccountRecord(userId, countryCode, signedUp, 1, null, 0, null, Deleted: false, ConcurrencyToken: null)
+                : current with { Country = countryCode, SignedUpAt = signedUp, Revision = current.Revision + 1, Deleted = false };
+            if (await accounts.TryWriteAsync(next, null, cancellationToken).ConfigureAwait(false) is { } written)
+            {
+                return new AccountRegistration(written, Created: current is not { Exists: true });
+            }
+        }
+
+        return Contention();
+    }
+
+    /// <summary>
+    /// Deletes the account: from then on it evaluates as unknown. The row stays as a tombstone
+    /// (so versions never restart) and the setting is reset to the default, recorded in the history.
+    /// </summary>
+    public async Task<Outcome<AccountRecord>> DeleteAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (Identifiers.CheckUserId(userId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (current is not { Exists: true })
+            {
+                return Failure.AccountNotFound();
+            }
+
+            var now = time.GetUtcNow();
+            var version = current.SettingVersion + 1;
+            var next = current with { Deleted = true, Revision = current.Revision + 1, Setting = null, SettingVersion = version, SettingUpdatedAt = now };
+            var reset = new SettingChange(version, null, now, ChangeChannel.Service, policy.Version);
+            if (await accounts.TryWriteAsync(next, reset, cancellationToken).ConfigureAwait(false) is { } written)
+            {
+                return written;
+            }
+        }
+
+        return Contention();
+    }
+
+    public async Task<Outcome<SettingView>> GetSettingAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (Identifiers.CheckUserId(userId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        var account = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+        return account is { Exists: true } ? ViewOf(account) : Failure.AccountNotFound();
+    }
+
+    /// <summary>
+    /// Records a new value of the setting (granting and withdrawing are the same call). With
+    /// <paramref name="expectedVersion"/> the change applies only to that version (else 412);
+    /// without, a lost race is retried on the fresh state. Every accepted call is a new version.
+    /// </summary>
+    public async Task<Outcome<SettingView>> ChangeSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, CancellationToken cancellationToken)
+    {
+        if (Identifiers.CheckUserId(userId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (current is not { Exists: true })
+            {
+                return Failure.AccountNotFound();
+            }
+
+            if (expectedVersion is { } expected && expected != current.SettingVersion)
+            {
+                return Stale(current.SettingVersion);
+            }
+
+            var now = time.GetUtcNow();
+            var version = current.SettingVersion + 1;
+            var next = current with { Setting = enabled, SettingVersion = version, SettingUpdatedAt = now };
+            var change = new SettingChange(version, enabled, now, channel, policy.Version);
+            if (await accounts.TryWriteAsync(next, change, cancellationToken).ConfigureAwait(false) is { } written)
+            {
+                return ViewOf(written);
+            }
+
+            if (expectedVersion is not null)
+            {
+                return Stale(current.SettingVersion + 1);
+            }
+        }
+
+        return Contention();
+    }
+
+    /// <summary>Every accepted change, oldest first; kept after the account is deleted, as proof.</summary>
+    public async Task<Outcome<IReadOnlyList<SettingChange>>> GetHistoryAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (Identifiers.CheckUserId(userId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        if (await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Failure.AccountNotFound();
+        }
+
+        return Outcome.Success(await accounts.GetHistoryAsync(userId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Registers a device that opened an app; <c>true</c> if it is new.</summary>
+    public async Task<Outcome<bool>> RegisterDeviceAsync(string adId, CancellationToken cancellationToken)
+    {
+        if (Identifiers.CheckDeviceId(adId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        return await devices.RegisterAsync(adId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Links a device to an account that logged in on it (registering the device if needed); <c>true</c> if the link is new.</summary>
+    public async Task<Outcome<bool>> LinkDeviceAsync(string adId, string userId, CancellationToken cancellationToken)
+    {
+        if ((Identifiers.CheckDeviceId(adId) ?? Identifiers.CheckUserId(userId)) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        if (await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false) is not { Exists: true })
+        {
+            return Failure.AccountNotFound();
+        }
+
+        var now = time.GetUtcNow();
+
+        // Account side first: a crash in between leaves an index entry without the link, which
+        // only makes later projections look at one device too many, never too few.
+        await accounts.AddDeviceLinkAsync(userId, adId, now, cancellationToken).ConfigureAwait(false);
+        return await devices.LinkAsync(adId, userId, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private SettingView ViewOf(AccountRecord account) =>
+        new(account.Setting ?? policy.DefaultSettingFor(account.Country), account.Setting is null, account.SettingVersion, account.Setting is null ? null : account.SettingUpdatedAt);
+
+    private static Failure Stale(long currentVersion) =>
+        new(FailureKind.PreconditionFailed, "version-mismatch", $"The setting is no longer at the version given in If-Match; it is at version {currentVersion} or later. Read it again.");
+
+    private static Failure Contention() =>
+        new(FailureKind.Conflict, "concurrent-update", "Other writers kept changing this account; nothing was written. Retry.");
+}

@@ -1,0 +1,38 @@
+namespace ConsentGateway.Core.Consent;
+
+/// <summary>The accounts, their settings and the settings' history (Table Storage in production).</summary>
+public interface IAccountStore
+{
+    /// <summary>The account's row, tombstones included; <c>null</c> if it never existed.</summary>
+    Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="proposed"/> if the stored row still has <c>proposed.ConcurrencyToken</c>
+    /// (<c>null</c>: no row may exist yet), together with <paramref name="change"/> in the same
+    /// atomic transaction when given. Returns the row as stored (with its new token), or
+    /// <c>null</c> when another writer got there first.
+    /// </summary>
+    Task<AccountRecord?> TryWriteAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken);
+
+    /// <summary>Every accepted change of the account's setting, oldest first.</summary>
+    Task<IReadOnlyList<SettingChange>> GetHistoryAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Records that a device is linked to the account (the account-side index of links); idempotent.</summary>
+    Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The devices linked to the account.</summary>
+    Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken);
+}
+
+/// <summary>The devices that opened an app and the accounts linked to them.</summary>
+public interface IDeviceStore
+{
+    /// <summary>Registers the device; <c>true</c> if it was not registered before. Idempotent.</summary>
+    Task<bool> RegisterAsync(string adId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Links the device (registering it if needed) to the account; <c>true</c> if the link is new. Idempotent.</summary>
+    Task<bool> LinkAsync(string adId, string userId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The device and its linked accounts; <c>null</c> if never registered.</summary>
+    Task<DeviceRecord?> FindAsync(string adId, CancellationToken cancellationToken);
+}
