@@ -1,0 +1,58 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using ConsentGateway.Core.Consent;
+using ConsentGateway.Infrastructure.TableStorage;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Infrastructure;
+
+public static class InfrastructureServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Table Storage stores as the Core ports: <see cref="TableStorageOptions"/> from
+    /// <c>Consent:Storage</c> (validated at start), one <see cref="TableServiceClient"/>, the
+    /// account and device stores, and a hosted service that creates the tables at start.
+    /// </summary>
+    public static IServiceCollection AddConsentTableStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<TableStorageOptions>()
+            .Bind(configuration.GetSection(TableStorageOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TableStorageOptions>, TableStorageOptionsValidator>());
+
+        services.AddAzureClients(clients => clients
+            .AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, provider) =>
+            {
+                var storage = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+                return storage.ServiceUri is { } serviceUri
+                    ? new TableServiceClient(serviceUri, credential, clientOptions)
+                    : new TableServiceClient(storage.ConnectionString, clientOptions);
+            })
+            .WithCredential(provider => CreateCredential(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value))
+
+            // Request URIs hold the partition and row keys, that is user and device ids: the SDK's
+            // request log (forwarded to ILogger by AddAzureClients) would print them.
+            .ConfigureOptions(clientOptions => clientOptions.Diagnostics.IsLoggingEnabled = false));
+
+        services.TryAddSingleton<IAccountStore>(provider => new TableAccountStore(TableOf(provider, static storage => storage.AccountsTable)));
+        services.TryAddSingleton<IDeviceStore>(provider => new TableDeviceStore(TableOf(provider, static storage => storage.DevicesTable)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TableStorageInitializer>());
+        return services;
+    }
+
+    private static TableClient TableOf(IServiceProvider provider, Func<TableStorageOptions, string> tableName) =>
+        provider.GetRequiredService<TableServiceClient>().GetTableClient(tableName(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value));
+
+    private static DefaultAzureCredential CreateCredential(TableStorageOptions storage) =>
+        new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = string.IsNullOrEmpty(storage.ManagedIdentityClientId) ? null : storage.ManagedIdentityClientId,
+        });
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace ConsentGateway.Infrastructure.TableStorage;
+
+/// <summary>The row keys of both tables and the table operations the two stores share (see docs/storage.md).</summary>
+internal static class TableRows
+{
+    /// <summary>accounts: the account row of a user's partition.</summary>
+    public const string AccountKey = "account";
+
+    /// <summary>accounts: one setting change per row, <c>history|{version:D19}</c>.</summary>
+    public const string HistoryPrefix = "history|";
+
+    /// <summary>accounts: the account-side index of linked devices, <c>device|{adId}</c>.</summary>
+    public const string DeviceLinkPrefix = "device|";
+
+    /// <summary>devices: the registration row of a device's partition.</summary>
+    public const string DeviceKey = "device";
+
+    /// <summary>devices: one row per linked account, <c>link|{userId}</c>.</summary>
+    public const string AccountLinkPrefix = "link|";
+
+    /// <summary>Sorts after every character an id or a zero-padded version may hold, so <c>prefix</c>..<c>prefix~</c> is the prefix's range.</summary>
+    private const char RangeEnd = '~';
+
+    /// <summary>Zero-padded to 19 digits (every non-negative <see cref="long"/>) so that key order is version order.</summary>
+    public static string HistoryKey(long version)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        return HistoryPrefix + version.ToString("D19", CultureInfo.InvariantCulture);
+    }
+
+    public static long VersionOf(string historyKey) =>
+        long.Parse(SuffixOf(historyKey, HistoryPrefix), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    public static string SuffixOf(string rowKey, string prefix) =>
+        rowKey.StartsWith(prefix, StringComparison.Ordinal)
+            ? rowKey[prefix.Length..]
+            : throw new InvalidDataException($"A row key outside the range '{prefix}' was read as one of it.");
+
+    /// <summary>The rows of one partition whose keys start with <paramref name="prefix"/>, in key order.</summary>
+    public static AsyncPageable<TableEntity> QueryPrefix(TableClient table, string partitionKey, string prefix, IEnumerable<string>? select, CancellationToken cancellationToken)
+    {
+        var end = prefix + RangeEnd;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {prefix} and RowKey lt {end}");
+        return table.QueryAsync<TableEntity>(filter, maxPerPage: null, select, cancellationToken);
+    }
+
+    /// <summary>The row keys of one partition that start with <paramref name="prefix"/>, without the prefix, in key order.</summary>
+    public static async Task<IReadOnlyList<string>> QuerySuffixesAsync(TableClient table, string partitionKey, string prefix, CancellationToken cancellationToken)
+    {
+        var suffixes = new List<string>();
+        await foreach (var row in QueryPrefix(table, partitionKey, prefix, [nameof(TableEntity.RowKey)], cancellationToken).ConfigureAwait(false))
+        {
+            suffixes.Add(SuffixOf(row.RowKey, prefix));
+        }
+
+        return suffixes;
+    }
+
+    /// <summary>Inserts the row unless one with its keys exists: <c>true</c> if inserted, <c>false</c> if it was there (409).</summary>
+    public static async Task<bool> TryAddAsync(TableClient table, TableEntity row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A row with a single <paramref name="property"/> holding an instant.</summary>
+    public static TableEntity Stamped(string partitionKey, string rowKey, string property, DateTimeOffset at) =>
+        new(partitionKey, rowKey) { [property] = at.ToUniversalTime() };
+
+    public static long GetRequiredInt64(this TableEntity row, string property) =>
+        row.GetInt64(property) ?? throw Missing(row, property);
+
+    public static bool GetRequiredBoolean(this TableEntity row, string property) =>
+        row.GetBoolean(property) ?? throw Missing(row, property);
+
+    public static DateTimeOffset GetRequiredDateTimeOffset(this TableEntity row, string property) =>
+        row.GetDateTimeOffset(property) ?? throw Missing(row, property);
+
+    public static string GetRequiredString(this TableEntity row, string property) =>
+        row.GetString(property) ?? throw Missing(row, property);
+
+    // The messages name the kind of row and the property, never a key: keys hold user and device ids.
+    public static InvalidDataException Invalid(TableEntity row, string property) =>
+        new($"A stored '{KindOf(row)}' row has an invalid {property}.");
+
+    private static InvalidDataException Missing(TableEntity row, string property) =>
+        new($"A stored '{KindOf(row)}' row lacks {property}.");
+
+    private static string KindOf(TableEntity row) => row.RowKey.Split('|')[0];
+}

@@ -1,0 +1,77 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Infrastructure.TableStorage;
+
+/// <summary>Checks <see cref="TableStorageOptions"/> at start; every message names the setting at fault.</summary>
+public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorageOptions>
+{
+    private const string Prefix = TableStorageOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, TableStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        CheckTableName(options.AccountsTable, nameof(options.AccountsTable), failures);
+        CheckTableName(options.DevicesTable, nameof(options.DevicesTable), failures);
+        if (string.Equals(options.AccountsTable, options.DevicesTable, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{Prefix}{nameof(options.AccountsTable)} and {Prefix}{nameof(options.DevicesTable)} must name two different tables (table names are case-insensitive).");
+        }
+
+        if (options.ServiceUri is { } serviceUri)
+        {
+            if (!serviceUri.IsAbsoluteUri || serviceUri.Scheme != Uri.UriSchemeHttps)
+            {
+                failures.Add($"{Prefix}{nameof(options.ServiceUri)} must be the absolute https address of the table endpoint, e.g. https://myaccount.table.core.windows.net/ (identity-based access needs TLS).");
+            }
+        }
+        else
+        {
+            CheckConnectionString(options.ConnectionString, failures);
+            if (!string.IsNullOrEmpty(options.ManagedIdentityClientId))
+            {
+                failures.Add($"{Prefix}{nameof(options.ManagedIdentityClientId)} is set but {Prefix}{nameof(options.ServiceUri)} is not: the identity is used only for identity-based access, so the connection string would be used instead.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Azure table names: 3-63 ASCII letters or digits, starting with a letter; "tables" is reserved.</summary>
+    public static bool IsValidTableName(string? tableName) =>
+        tableName is { Length: >= 3 and <= 63 }
+        && char.IsAsciiLetter(tableName[0])
+        && tableName.All(char.IsAsciiLetterOrDigit)
+        && !string.Equals(tableName, "tables", StringComparison.OrdinalIgnoreCase);
+
+    private static void CheckTableName(string? tableName, string setting, List<string> failures)
+    {
+        if (!IsValidTableName(tableName))
+        {
+            failures.Add($"{Prefix}{setting} is '{tableName}', which is not a valid Azure table name: 3 to 63 letters or digits, starting with a letter ('tables' is reserved).");
+        }
+    }
+
+    private static void CheckConnectionString(string? connectionString, List<string> failures)
+    {
+        const string Setting = Prefix + nameof(TableStorageOptions.ConnectionString);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            failures.Add($"{Setting} is empty: set it, or set {Prefix}{nameof(TableStorageOptions.ServiceUri)} for identity-based access.");
+            return;
+        }
+
+        try
+        {
+            // Parses only; no request is sent.
+            _ = new TableServiceClient(connectionString);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // The value is not shown: it may hold an account key.
+            failures.Add($"{Setting} is not a valid storage connection string ({ex.GetType().Name}).");
+        }
+    }
+}
