@@ -4,4 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Azurite (npm, pinned in package-lock.json): the Table Storage emulator the integration tests
+# start themselves, one per test project (tests/ConsentGateway.Testing/AzuriteServer.cs).
+if [[ ! -x node_modules/.bin/azurite-table ]]; then
+  npm ci --no-audit --no-fund
+fi
+
 dotnet test ConsentFunctions.sln --configuration Release --logger "console;verbosity=minimal" "$@"

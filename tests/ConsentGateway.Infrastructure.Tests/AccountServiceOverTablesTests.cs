@@ -1,0 +1,146 @@
+using Azure.Data.Tables;
+using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Policy;
+using ConsentGateway.Infrastructure.TableStorage;
+using ConsentGateway.Testing;
+using Xunit.Abstractions;
+
+namespace ConsentGateway.Infrastructure.Tests;
+
+/// <summary>The use cases of Core over the real stores: what the HTTP layer will see.</summary>
+[Collection(SharedAzurite.Name)]
+public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Writers = 8;
+    private const int TogglesPerWriter = 25;
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private TableClient _accountsTable = null!;
+    private TableClient _devicesTable = null!;
+    private RaceCountingStore _accounts = null!;
+    private AccountService _service = null!;
+
+    public async Task InitializeAsync()
+    {
+        _accountsTable = await azurite.CreateTableAsync("accounts");
+        _devicesTable = await azurite.CreateTableAsync("devices");
+        _accounts = new RaceCountingStore(new TableAccountStore(_accountsTable));
+        _service = new AccountService(_accounts, new TableDeviceStore(_devicesTable), PolicyLoader.LoadDefault(), TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _accountsTable.DeleteAsync();
+        await _devicesTable.DeleteAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_toggles_without_if_match_lose_no_update_and_leave_a_gapless_history()
+    {
+        Assert.Null((await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct)).Failure);
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writers = Enumerable.Range(0, Writers).Select(writer => Task.Run(
+            async () =>
+            {
+                await start.Task;
+                var outcomes = new List<(bool Enabled, Outcome<SettingView> Outcome)>();
+                for (var toggle = 0; toggle < TogglesPerWriter; toggle++)
+                {
+                    var enabled = (writer + toggle) % 2 == 0;
+                    outcomes.Add((enabled, await _service.ChangeSettingAsync("u1", enabled, expectedVersion: null, ChangeChannel.User, Ct)));
+                }
+
+                return outcomes;
+            },
+            Ct)).ToList();
+        start.SetResult();
+        var outcomes = (await Task.WhenAll(writers)).SelectMany(results => results).ToList();
+
+        // A writer that kept losing may be told to retry (409, nothing written); nothing else fails.
+        Assert.All(outcomes, result => Assert.True(result.Outcome.Failure is null or { Kind: FailureKind.Conflict }, result.Outcome.Failure?.Detail));
+        var accepted = outcomes.Where(result => result.Outcome.Failure is null).ToList();
+        output.WriteLine("{0} of {1} changes accepted after {2} lost races.", accepted.Count, outcomes.Count, _accounts.LostRaces);
+        Assert.NotEmpty(accepted);
+        Assert.True(_accounts.LostRaces > 0, "The writers never raced: the test proved nothing about concurrency.");
+
+        var history = (await _service.GetHistoryAsync("u1", Ct)).Value!;
+        Assert.Equal(Enumerable.Range(1, accepted.Count).Select(version => (long)version), history.Select(change => change.Version));
+        Assert.Equal(
+            accepted.Select(result => (result.Outcome.Value!.Version, (bool?)result.Enabled)).Order(),
+            history.Select(change => (change.Version, change.Enabled)));
+        Assert.All(history, change => Assert.Equal(ChangeChannel.User, change.Channel));
+
+        var final = (await _service.GetSettingAsync("u1", Ct)).Value!;
+        Assert.Equal(history[^1].Version, final.Version);
+        Assert.Equal(history[^1].Enabled, final.Enabled);
+        Assert.False(final.IsDefault);
+    }
+
+    [Fact]
+    public async Task A_deleted_account_keeps_its_history_and_counts_on_from_it()
+    {
+        await _service.RegisterAccountAsync("u1", "FR", "2021-03-01T12:00:00Z", Ct);
+        await _service.ChangeSettingAsync("u1", true, expectedVersion: 0, ChangeChannel.User, Ct);
+        Assert.Null((await _service.DeleteAccountAsync("u1", Ct)).Failure);
+        Assert.Equal(FailureKind.NotFound, (await _service.GetSettingAsync("u1", Ct)).Failure?.Kind);
+
+        var again = await _service.RegisterAccountAsync("u1", "FR", "2021-03-01T12:00:00Z", Ct);
+
+        Assert.True(again.Value!.Created);
+        Assert.Equal(2, again.Value.Account.SettingVersion);
+        Assert.Equal([(1L, (bool?)true), (2L, null)], (await _service.GetHistoryAsync("u1", Ct)).Value!.Select(change => (change.Version, change.Enabled)));
+    }
+
+    [Fact]
+    public async Task A_stale_if_match_is_refused_and_writes_nothing()
+    {
+        await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct);
+        await _service.ChangeSettingAsync("u1", true, expectedVersion: 0, ChangeChannel.User, Ct);
+
+        var stale = await _service.ChangeSettingAsync("u1", false, expectedVersion: 0, ChangeChannel.User, Ct);
+
+        Assert.Equal(FailureKind.PreconditionFailed, stale.Failure?.Kind);
+        Assert.Single((await _service.GetHistoryAsync("u1", Ct)).Value!);
+        Assert.True((await _service.GetSettingAsync("u1", Ct)).Value!.Enabled);
+    }
+
+    [Fact]
+    public async Task Linking_a_device_indexes_it_on_both_sides()
+    {
+        await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct);
+
+        Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+        Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+
+        Assert.Equal(["d1"], await new TableAccountStore(_accountsTable).GetLinkedDevicesAsync("u1", Ct));
+        Assert.Equal(["u1"], (await new TableDeviceStore(_devicesTable).FindAsync("d1", Ct))!.LinkedUserIds);
+    }
+
+    /// <summary>Counts the writes that lost a race, to show the test had contention.</summary>
+    private sealed class RaceCountingStore(IAccountStore inner) : IAccountStore
+    {
+        private int _lostRaces;
+
+        public int LostRaces => Volatile.Read(ref _lostRaces);
+
+        public async Task<AccountRecord?> TryWriteAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
+        {
+            var written = await inner.TryWriteAsync(proposed, change, cancellationToken);
+            if (written is null)
+            {
+                Interlocked.Increment(ref _lostRaces);
+            }
+
+            return written;
+        }
+
+        public Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken) => inner.FindAsync(userId, cancellationToken);
+
+        public Task<IReadOnlyList<SettingChange>> GetHistoryAsync(string userId, CancellationToken cancellationToken) => inner.GetHistoryAsync(userId, cancellationToken);
+
+        public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken) => inner.AddDeviceLinkAsync(userId, adId, at, cancellationToken);
+
+        public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken) => inner.GetLinkedDevicesAsync(userId, cancellationToken);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Azure.Data.Tables;
+using Xunit;
+
+namespace ConsentGateway.Testing;
+
+/// <summary>
+/// A real Azurite Table service on a free loopback port, in memory, for integration tests;
+/// the process tree is killed on dispose. Share one per test project as an xunit collection
+/// fixture: the collection definition must live in the test assembly itself, e.g.
+/// <code>
+/// [CollectionDefinition(Name)]
+/// public sealed class SharedAzurite : ICollectionFixture&lt;AzuriteServer&gt; { public const string Name = "Azurite"; }
+/// </code>
+/// and each test class is marked <c>[Collection(SharedAzurite.Name)]</c> and takes an
+/// <see cref="AzuriteServer"/> in its constructor. Tests isolate themselves with their own
+/// tables (<see cref="CreateTableAsync"/>, <see cref="UniqueTableName"/>).
+/// </summary>
+public sealed class AzuriteServer : IAsyncLifetime
+{
+    /// <summary>Azurite's account name.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>How long Azurite may take to accept connections.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    // Azurite's fixed development key, published in Microsoft's documentation: not a secret.
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    // A port found free may be taken by another process before Azurite binds it: try another.
+    private const int PortAttempts = 3;
+
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+    private int _port;
+
+    /// <summary>The connection string of the running emulator.</summary>
+    public string ConnectionString =>
+        _process is null
+            ? throw new InvalidOperationException("Azurite is not started: use AzuriteServer as a fixture, or await InitializeAsync() first.")
+            : $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{_port}/{AccountName};";
+
+    /// <summary>Where <c>npm ci</c> puts the Azurite table binary, below the folder holding ConsentFunctions.sln.</summary>
+    public static string BinaryPath => Path.Combine(RepositoryRoot(), "node_modules", ".bin", "azurite-table");
+
+    /// <summary>A fresh table name, <paramref name="prefix"/> and 12 random hex digits, so tests never see each other's rows.</summary>
+    public static string UniqueTableName(string prefix)
+    {
+        if (prefix.Length is 0 or > 40 || !char.IsAsciiLetter(prefix[0]) || !prefix.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException("A table name prefix is 1-40 letters or digits, starting with a letter.", nameof(prefix));
+        }
+
+        return prefix + Guid.NewGuid().ToString("N")[..12];
+    }
+
+    public TableServiceClient CreateServiceClient() => new(ConnectionString);
+
+    /// <summary>Creates a table named <see cref="UniqueTableName"/>(<paramref name="prefix"/>) and returns its client.</summary>
+    public async Task<TableClient> CreateTableAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var table = CreateServiceClient().GetTableClient(UniqueTableName(prefix));
+        await table.CreateAsync(cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var binary = BinaryPath;
+        if (!File.Exists(binary))
+        {
+            throw new InvalidOperationException($"Azurite is not installed: '{binary}' does not exist. Run `npm ci` at the repository root (or ./test.sh, which does it when needed).");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            _port = FreeLoopbackPort();
+            var process = _process = Start(binary, _port);
+            try
+            {
+                await WaitUntilListeningAsync(process, _port).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                var exited = process.HasExited;
+                Stop();
+
+                // An early exit most likely means the port was taken in between: try another one.
+                if (!exited || attempt == PortAttempts)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Stop();
+        return Task.CompletedTask;
+    }
+
+    private Process Start(string binary, int port)
+    {
+        var startInfo = new ProcessStartInfo(binary)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in (string[])["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent"])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        lock (_output)
+        {
+            _output.Clear();
+        }
+
+        var process = new Process { StartInfo = startInfo };
+
+        // Both pipes are drained, or Azurite would block once one of them is full.
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task WaitUntilListeningAsync(Process process, int port)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before accepting connections on port {port}. Its output:{Environment.NewLine}{Output()}");
+            }
+
+            using (var client = new TcpClient())
+            {
+                try
+                {
+                    using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                    await client.ConnectAsync(IPAddress.Loopback, port, attempt.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+                {
+                    // Not listening yet.
+                }
+            }
+
+            if (clock.Elapsed > StartTimeout)
+            {
+                throw new TimeoutException($"Azurite did not accept connections on port {port} within {StartTimeout.TotalSeconds} s. Its output:{Environment.NewLine}{Output()}");
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
+
+    private void Stop()
+    {
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        _process = null;
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited in between.
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.Length == 0 ? "(nothing)" : _output.ToString();
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ConsentFunctions.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No folder above '{AppContext.BaseDirectory}' holds ConsentFunctions.sln: the tests must run from a build inside the repository.");
+    }
+}
