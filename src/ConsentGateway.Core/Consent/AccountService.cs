@@ -19,8 +19,10 @@ public sealed record AccountRegistration(AccountRecord Account, bool Created);
 /// </summary>
 public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, TimeProvider time)
 {
-    /// <summary>How often a write that lost a race is retried before the caller gets a conflict.</summary>
+    /// <summary>How often a write that lost a race (to another process) is retried before the caller gets a conflict.</summary>
     internal const int MaxAttempts = 50;
+
+    private readonly StripedLock _accountLocks = new(1024);
 
     public async Task<Outcome<AccountRegistration>> RegisterAccountAsync(string userId, string? country, string? signedUpAt, CancellationToken cancellationToken)
     {
@@ -44,8 +46,10 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return Failure.Invalid("signed-up-at-in-future", "signedUpAt must not be in the future.");
         }
 
+        using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
             var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
             if (current is { Exists: true } && current.Country == countryCode && current.SignedUpAt == signedUp)
             {
@@ -75,8 +79,10 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return invalidId;
         }
 
+        using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
             var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
             if (current is not { Exists: true })
             {
@@ -119,8 +125,10 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return invalidId;
         }
 
+        using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
             var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
             if (current is not { Exists: true })
             {
@@ -197,6 +205,10 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
         await accounts.AddDeviceLinkAsync(userId, adId, now, cancellationToken).ConfigureAwait(false);
         return await devices.LinkAsync(adId, userId, now, cancellationToken).ConfigureAwait(false);
     }
+
+    // Another process won the race: wait a little, more each time, with jitter, before re-reading.
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        attempt == 0 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(attempt, 4 * attempt), cancellationToken);
 
     private SettingView ViewOf(AccountRecord account) =>
         new(account.Setting ?? policy.DefaultSettingFor(account.Country), account.Setting is null, account.SettingVersion, account.Setting is null ? null : account.SettingUpdatedAt);

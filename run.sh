@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Starts the self-hosted consent gateway on http://127.0.0.1:7071 (pass --urls to change it),
+# with a local Azurite keeping its tables in .data/azurite. Ctrl-C stops both.
+#
+#   ./run.sh                                  start the gateway
+#   ./run.sh dev-token --sub u1 --scope consent.user
+#                                             print a development bearer token for this gateway
+set -euo pipefail
+cd "$(dirname "$0")"
+
+azurite_port=10002
+mkdir -p .data/azurite
+
+# A development signing key, made once and kept out of git (.data/ is ignored).
+if [ ! -s .data/dev-signing-key ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > .data/dev-signing-key)
+fi
+export Consent__Auth__SigningKey="$(cat .data/dev-signing-key)"
+
+if [ "${1:-}" = "dev-token" ]; then
+  exec dotnet run --project src/ConsentGateway.Server -c Release -- "$@"
+fi
+
+[ -x node_modules/.bin/azurite-table ] || npm ci --no-audit --no-fund
+
+if (exec 3<>/dev/tcp/127.0.0.1/$azurite_port) 2>/dev/null; then
+  echo "Port $azurite_port is already in use: stop the other Azurite (or whatever listens there) first." >&2
+  exit 1
+fi
+
+node_modules/.bin/azurite-table --location .data/azurite --tableHost 127.0.0.1 --tablePort $azurite_port \
+  --skipApiVersionCheck --disableProductStyleUrl --silent &
+azurite=$!
+trap 'kill $azurite 2>/dev/null || true; wait $azurite 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/$azurite_port) 2>/dev/null && break
+  kill -0 $azurite 2>/dev/null || { echo "Azurite did not start." >&2; exit 1; }
+  sleep 0.1
+done
+
+dotnet run --project src/ConsentGateway.Server -c Release -- "$@"

@@ -1,0 +1,160 @@
+using ConsentGateway.Core.Consent;
+using Microsoft.AspNetCore.Http;
+
+namespace ConsentGateway.Http;
+
+/// <summary>
+/// The API for apps and the account service (SPEC §4), written once: each method
+/// authenticates, authorizes, reads the input, calls one use case and maps the outcome.
+/// The self-hosted server maps them as endpoints; the Functions app calls them from triggers.
+/// </summary>
+public sealed class AccountEndpoints(AccountService accounts)
+{
+    public async Task<IResult> PutAccountAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.IsAccountService) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.AccountBody);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await accounts.RegisterAccountAsync(userId, body!.Country, body.SignedUpAt, context.RequestAborted);
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        var (account, created) = outcome.Value!;
+        var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt, account.Revision);
+        return created
+            ? Results.Json(response, ApiJsonContext.Default.AccountResponse, statusCode: StatusCodes.Status201Created)
+            : Results.Json(response, ApiJsonContext.Default.AccountResponse);
+    }
+
+    public async Task<IResult> DeleteAccountAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.IsAccountService) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await accounts.DeleteAccountAsync(userId, context.RequestAborted);
+        return outcome.Failure is { } failure ? Problems.From(failure) : Results.NoContent();
+    }
+
+    public async Task<IResult> GetSettingAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        return Setting(context, await accounts.GetSettingAsync(userId, context.RequestAborted));
+    }
+
+    public async Task<IResult> PutSettingAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = await Caller.AuthenticateAsync(context);
+        if (Authorize(caller, c => c.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!ETags.TryParseIfMatch(context.Request.Headers.IfMatch, out var expectedVersion))
+        {
+            return Problems.From(Failure.Invalid("invalid-if-match", "If-Match must be one version ETag as returned by the API, e.g. If-Match: \"3\", or *."));
+        }
+
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.SettingBody);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Enabled is not { } enabled)
+        {
+            return Problems.From(Failure.Invalid("missing-field", "The body must say \"enabled\": true or false."));
+        }
+
+        var channel = caller!.IsUser(userId) ? ChangeChannel.User : ChangeChannel.Service;
+        return Setting(context, await accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, context.RequestAborted));
+    }
+
+    public async Task<IResult> GetHistoryAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await accounts.GetHistoryAsync(userId, context.RequestAborted);
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        var changes = outcome.Value!.Select(c => new HistoryEntry(c.Version, c.Enabled, c.At, ChannelName(c.Channel), c.PolicyVersion)).ToList();
+        return Results.Json(new HistoryResponse(userId, changes), ApiJsonContext.Default.HistoryResponse);
+    }
+
+    public async Task<IResult> PutDeviceAsync(HttpContext context, string adId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.IsAccountService) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await accounts.RegisterDeviceAsync(adId, context.RequestAborted);
+        return outcome.Failure is { } failure
+            ? Problems.From(failure)
+            : Results.Json(new DeviceResponse(adId), ApiJsonContext.Default.DeviceResponse, statusCode: outcome.Value ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    public async Task<IResult> PutDeviceLinkAsync(HttpContext context, string adId, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await accounts.LinkDeviceAsync(adId, userId, context.RequestAborted);
+        return outcome.Failure is { } failure
+            ? Problems.From(failure)
+            : Results.Json(new DeviceLinkResponse(adId, userId), ApiJsonContext.Default.DeviceLinkResponse, statusCode: outcome.Value ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult?> AuthorizeAsync(HttpContext context, Func<Caller, bool> allowed) =>
+        Authorize(await Caller.AuthenticateAsync(context), allowed);
+
+    // No valid token: 401. A token without the right scope or for another user: 403.
+    private static IResult? Authorize(Caller? caller, Func<Caller, bool> allowed) =>
+        caller is null ? Problems.Unauthorized()
+        : allowed(caller) ? null
+        : Problems.Forbidden("The token's scopes do not allow this call for this account.");
+
+    private static IResult Setting(HttpContext context, Outcome<SettingView> outcome)
+    {
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        var view = outcome.Value!;
+        context.Response.Headers.ETag = ETags.Of(view.Version);
+        return Results.Json(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt), ApiJsonContext.Default.SettingResponse);
+    }
+
+    private static string ChannelName(ChangeChannel channel) => channel == ChangeChannel.User ? "user" : "service";
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ConsentGateway.Http;
+
+/// <summary>Maps the API as ASP.NET Core endpoints under <c>/api</c>, with OpenAPI metadata (the self-hosted server).</summary>
+public static class ConsentApi
+{
+    public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/" + Routes.Prefix)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        api.MapPut(Routes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.PutAccountAsync(c, userId))
+            .WithName("PutAccount").WithSummary("Create or update an account (account service).")
+            .Accepts<AccountBody>("application/json")
+            .Produces<AccountResponse>(StatusCodes.Status200OK)
+            .Produces<AccountResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        api.MapDelete(Routes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.DeleteAccountAsync(c, userId))
+            .WithName("DeleteAccount").WithSummary("Delete an account: from then on it evaluates as unknown.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet(Routes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.GetSettingAsync(c, userId))
+            .WithName("GetPartnerSharing").WithSummary("Read the partner-sharing setting (ETag = version).")
+            .Produces<SettingResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPut(Routes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.PutSettingAsync(c, userId))
+            .WithName("PutPartnerSharing").WithSummary("Grant or withdraw partner sharing; optional If-Match.")
+            .Accepts<SettingBody>("application/json")
+            .Produces<SettingResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        api.MapGet(Routes.History, (AccountEndpoints e, HttpContext c, string userId) => e.GetHistoryAsync(c, userId))
+            .WithName("GetPartnerSharingHistory").WithSummary("Every accepted change, oldest first (proof of consent).")
+            .Produces<HistoryResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPut(Routes.Device, (AccountEndpoints e, HttpContext c, string adId) => e.PutDeviceAsync(c, adId))
+            .WithName("PutDevice").WithSummary("Register a device that opened an app (account service).")
+            .Produces<DeviceResponse>(StatusCodes.Status200OK)
+            .Produces<DeviceResponse>(StatusCodes.Status201Created);
+
+        api.MapPut(Routes.DeviceLink, (AccountEndpoints e, HttpContext c, string adId, string userId) => e.PutDeviceLinkAsync(c, adId, userId))
+            .WithName("PutDeviceLink").WithSummary("Link a device to an account that logged in on it.")
+            .Produces<DeviceLinkResponse>(StatusCodes.Status200OK)
+            .Produces<DeviceLinkResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+}

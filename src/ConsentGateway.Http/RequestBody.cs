@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ConsentGateway.Core.Consent;
+using Microsoft.AspNetCore.Http;
+
+namespace ConsentGateway.Http;
+
+/// <summary>Reads a JSON request body strictly; every way it can be wrong is a distinct 4xx problem.</summary>
+public static class RequestBody
+{
+    /// <summary>The API's bodies are a few dozen bytes; anything near this limit is not one of them.</summary>
+    public const int MaxBytes = 16 * 1024;
+
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON: Content-Type: application/json."));
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var buffer = new byte[MaxBytes + 1];
+        var length = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+            if (length > MaxBytes)
+            {
+                return (null, TooLarge());
+            }
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), typeInfo);
+            return value is null
+                ? (null, Invalid("malformed-json", "The body must be a JSON object."))
+                : (value, null);
+        }
+        catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return (null, Invalid("unknown-field", $"The body has a property this endpoint does not know, at {ex.Path}."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, Invalid("malformed-json", $"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine})."));
+        }
+    }
+
+    // application/json, with or without parameters such as charset.
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && contentType.Split(';', 2)[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult TooLarge() =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body must be at most {MaxBytes} bytes.");
+
+    private static IResult Invalid(string code, string detail) => Problems.From(Failure.Invalid(code, detail));
+}

@@ -1,0 +1,12 @@
+namespace ConsentGateway.Http;
+
+/// <summary>Route templates below the <c>api</c> prefix, shared by both hosts.</summary>
+public static class Routes
+{
+    public const string Prefix = "api";
+    public const string Account = "v1/accounts/{userId}";
+    public const string Setting = "v1/accounts/{userId}/partner-sharing";
+    public const string History = "v1/accounts/{userId}/partner-sharing/history";
+    public const string Device = "v1/devices/{adId}";
+    public const string DeviceLink = "v1/devices/{adId}/accounts/{userId}";
+}

@@ -1,0 +1,41 @@
+using ConsentGateway.Core;
+using ConsentGateway.Core.Policy;
+using ConsentGateway.Http;
+using ConsentGateway.Infrastructure;
+using Scalar.AspNetCore;
+
+namespace ConsentGateway.Server;
+
+/// <summary>The self-hosted gateway: Kestrel, the same layers as the Functions app, one process.</summary>
+public static class ConsentServer
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services
+            .AddConsentCore(builder.Configuration)
+            .AddConsentTableStorage(builder.Configuration)
+            .AddConsentHttp(builder.Configuration);
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+
+        // Fail fast: an invalid policy document stops the server before it listens.
+        app.Services.GetRequiredService<CompiledPolicy>();
+
+        // Unknown routes (404), wrong methods (405) and unhandled errors get problem details too.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapConsentApi();
+        return app;
+    }
+}

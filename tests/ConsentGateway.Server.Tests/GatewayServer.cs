@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using ConsentGateway.Http;
+using ConsentGateway.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConsentGateway.Server.Tests;
+
+/// <summary>
+/// The self-hosted server on real Kestrel (a free loopback port) over a real Azurite, with its
+/// own tables and a random development signing key. Shared by the tests of one class.
+/// </summary>
+public sealed class GatewayServer : IAsyncLifetime
+{
+    public const string Issuer = "consent-gateway-tests";
+    public const string Audience = "consent-gateway";
+
+    private readonly AzuriteServer _azurite = new();
+    private WebApplication? _app;
+
+    public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+
+    public string AccountsTable { get; } = AzuriteServer.UniqueTableName("accounts");
+
+    public string DevicesTable { get; } = AzuriteServer.UniqueTableName("devices");
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public AzuriteServer Azurite => _azurite;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _app = ConsentServer.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Testing",
+            "--Consent:Storage:ConnectionString", _azurite.ConnectionString,
+            "--Consent:Storage:AccountsTable", AccountsTable,
+            "--Consent:Storage:DevicesTable", DevicesTable,
+            "--Consent:Auth:Issuer", Issuer,
+            "--Consent:Auth:Audience", Audience,
+            "--Consent:Auth:SigningKey", SigningKey,
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    public string Token(string? subject, params string[] scopes) =>
+        DevTokens.Create(new AuthOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey }, subject, scopes, TimeSpan.FromMinutes(10));
+
+    /// <summary>A client of the account service (scope consent.accounts).</summary>
+    public HttpClient AccountService() => Client(Token("account-service", Scopes.Accounts));
+
+    /// <summary>An app acting for <paramref name="userId"/> (scope consent.user).</summary>
+    public HttpClient User(string userId) => Client(Token(userId, Scopes.User));
+
+    public HttpClient Client(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>Registers an account through the API; returns the user id.</summary>
+    public async Task<string> CreateAccountAsync(string country = "DE", string signedUpAt = "2021-03-01T00:00:00Z", string? userId = null)
+    {
+        userId ??= "u-" + Guid.NewGuid().ToString("N");
+        using var client = AccountService();
+        using var response = await client.PutAsync($"/api/v1/accounts/{userId}", Json($$"""{"country":"{{country}}","signedUpAt":"{{signedUpAt}}"}"""));
+        response.EnsureSuccessStatusCode();
+        return userId;
+    }
+
+    public async Task<HistoryResponse> HistoryAsync(string userId)
+    {
+        using var client = AccountService();
+        return (await client.GetFromJsonAsync<HistoryResponse>($"/api/v1/accounts/{userId}/partner-sharing/history"))!;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using ConsentGateway.Core.Policy;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Server.Tests;
+
+public class HostTests(GatewayServer server) : IClassFixture<GatewayServer>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_every_route()
+    {
+        using var client = server.Client(null);
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/api/v1/accounts/{userId}",
+                "/api/v1/accounts/{userId}/partner-sharing",
+                "/api/v1/accounts/{userId}/partner-sharing/history",
+                "/api/v1/devices/{adId}",
+                "/api/v1/devices/{adId}/accounts/{userId}",
+            },
+            paths);
+    }
+
+    [Fact]
+    public async Task The_scalar_page_is_served()
+    {
+        using var client = server.Client(null);
+        using var response = await client.GetAsync("/scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public void Without_urls_the_server_listens_on_loopback_port_7071()
+    {
+        var app = ConsentServer.Build(["--Consent:Auth:Issuer", "i", "--Consent:Auth:Audience", "a", "--Consent:Auth:SigningKey", new string('k', 32)]);
+        Assert.Equal(ConsentServer.DefaultUrl, app.Services.GetRequiredService<IConfiguration>()[WebHostDefaults.ServerUrlsKey]);
+    }
+
+    [Fact]
+    public void An_invalid_policy_document_stops_the_server_with_the_field_path()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, PolicyLoader.Serialize(PolicyLoader.ReadDefaultDocument() with { PolicyVersion = "" }));
+            var thrown = Assert.Throws<PolicyValidationException>(() => ConsentServer.Build(["--Consent:PolicyPath", path]));
+            Assert.Contains("policyVersion: is required", thrown.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_short_signing_key_stops_the_server_naming_the_setting()
+    {
+        await using var app = ConsentServer.Build(["--urls", "http://127.0.0.1:0", "--Consent:Auth:Issuer", "i", "--Consent:Auth:Audience", "a", "--Consent:Auth:SigningKey", "short"]);
+        var thrown = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Consent:Auth:SigningKey must be at least 32 bytes", thrown.Message, StringComparison.Ordinal);
+    }
+}
