@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ConsentGateway.Core;
+using ConsentGateway.Http;
+using ConsentGateway.Infrastructure;
+using ConsentGateway.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ConsentGateway.Functions.Tests;
+
+/// <summary>
+/// The function classes called directly, as the worker would, with the app's real services over
+/// a real Azurite: the triggers are thin, so this checks the wiring and the result adaptation.
+/// </summary>
+public sealed class AccountFunctionsTests : IAsyncLifetime
+{
+    private const string Issuer = "functions-tests";
+    private const string Audience = "consent-gateway";
+    private static readonly string SigningKey = new('f', 40);
+
+    private readonly AzuriteServer _azurite = new();
+    private ServiceProvider _services = null!;
+    private AccountFunctions _functions = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Consent:Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Consent:Storage:AccountsTable"] = AzuriteServer.UniqueTableName("accounts"),
+            ["Consent:Storage:DevicesTable"] = AzuriteServer.UniqueTableName("devices"),
+            ["Consent:Auth:Issuer"] = Issuer,
+            ["Consent:Auth:Audience"] = Audience,
+            ["Consent:Auth:SigningKey"] = SigningKey,
+        }).Build();
+
+        // The same registrations as Program.cs, plus what the Functions host itself would add.
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddConsentCore(configuration)
+            .AddConsentTableStorage(configuration)
+            .AddConsentHttp(configuration)
+            .BuildServiceProvider(validateScopes: true);
+        foreach (var hosted in _services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        _functions = new AccountFunctions(_services.GetRequiredService<AccountEndpoints>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_account_is_registered_and_its_setting_changed_through_the_functions()
+    {
+        var service = Token("svc", Scopes.Accounts);
+        var created = await InvokeAsync(c => _functions.PutAccount(c.Request, "fn-user"), "PUT", service, """{"country":"SE","signedUpAt":"2022-01-01T00:00:00Z"}""");
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+
+        var user = Token("fn-user", Scopes.User);
+        var read = await InvokeAsync(c => _functions.GetPartnerSharing(c.Request, "fn-user"), "GET", user);
+        Assert.Equal(HttpStatusCode.OK, read.Status);
+        Assert.False(read.Json.GetProperty("enabled").GetBoolean());
+        Assert.Equal("\"0\"", read.ETag);
+
+        var changed = await InvokeAsync(c => _functions.PutPartnerSharing(c.Request, "fn-user"), "PUT", user, """{"enabled":true}""", ifMatch: "\"0\"");
+        Assert.Equal(HttpStatusCode.OK, changed.Status);
+        Assert.Equal(1, changed.Json.GetProperty("version").GetInt64());
+
+        var stale = await InvokeAsync(c => _functions.PutPartnerSharing(c.Request, "fn-user"), "PUT", user, """{"enabled":false}""", ifMatch: "\"0\"");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
+        Assert.Equal("version-mismatch", stale.Json.GetProperty("code").GetString());
+
+        var history = await InvokeAsync(c => _functions.GetPartnerSharingHistory(c.Request, "fn-user"), "GET", user);
+        Assert.Equal(1, history.Json.GetProperty("changes").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Devices_are_registered_and_linked_through_the_functions()
+    {
+        var service = Token("svc", Scopes.Accounts);
+        await InvokeAsync(c => _functions.PutAccount(c.Request, "fn-owner"), "PUT", service, """{"country":"US","signedUpAt":"2022-01-01T00:00:00Z"}""");
+
+        var registered = await InvokeAsync(c => _functions.PutDevice(c.Request, "fn-device"), "PUT", service);
+        var linked = await InvokeAsync(c => _functions.PutDeviceLink(c.Request, "fn-device", "fn-owner"), "PUT", Token("fn-owner", Scopes.User));
+        var deleted = await InvokeAsync(c => _functions.DeleteAccount(c.Request, "fn-owner"), "DELETE", service);
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.NoContent], [registered.Status, linked.Status, deleted.Status]);
+    }
+
+    [Fact]
+    public async Task A_call_without_a_token_is_a_401_problem()
+    {
+        var response = await InvokeAsync(c => _functions.GetPartnerSharing(c.Request, "anyone"), "GET", token: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Equal("unauthorized", response.Json.GetProperty("code").GetString());
+    }
+
+    private static string Token(string subject, string scope) =>
+        DevTokens.Create(new AuthOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey }, subject, [scope], TimeSpan.FromMinutes(5));
+
+    // Builds the HttpContext the ASP.NET Core integration would pass, invokes the function, and
+    // executes its IActionResult as the integration's middleware does.
+    private async Task<Answer> InvokeAsync(Func<HttpContext, Task<IActionResult>> function, string method, string? token, string? body = null, string? ifMatch = null)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Method = method;
+        if (token is not null)
+        {
+            context.Request.Headers.Authorization = "Bearer " + token;
+        }
+
+        if (body is not null)
+        {
+            context.Request.ContentType = "application/json";
+            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        }
+
+        if (ifMatch is not null)
+        {
+            context.Request.Headers.IfMatch = ifMatch;
+        }
+
+        using var responseBody = new MemoryStream();
+        context.Response.Body = responseBody;
+
+        var result = await function(context);
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+
+        var text = Encoding.UTF8.GetString(responseBody.ToArray());
+        return new Answer(
+            (HttpStatusCode)context.Response.StatusCode,
+            context.Response.ContentType?.Split(';')[0],
+            context.Response.Headers.ETag.ToString(),
+            text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private sealed record Answer(HttpStatusCode Status, string? ContentType, string ETag, JsonElement Json);
+}
