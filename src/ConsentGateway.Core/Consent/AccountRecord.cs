@@ -3,9 +3,9 @@ using ConsentGateway.Core.Policy;
 namespace ConsentGateway.Core.Consent;
 
 /// <summary>
-/// The stored state of one account: its facts and its partner-sharing setting, in one row so a
-/// setting change and the account's existence are checked by one optimistic-concurrency write.
-/// A deleted account stays as a tombstone so its setting versions keep counting up.
+/// One account as read: its facts and its partner-sharing setting as of the newest entry of its
+/// history (the setting is its history; see docs/storage.md). A deleted account stays as a
+/// tombstone, and its history stays, so versions never restart.
 /// </summary>
 /// <param name="UserId">The account id.</param>
 /// <param name="Country">Where the account is located.</param>
@@ -15,7 +15,7 @@ namespace ConsentGateway.Core.Consent;
 /// <param name="SettingVersion">Counts accepted setting changes: 0 before the first, then 1, 2, …</param>
 /// <param name="SettingUpdatedAt">When the setting last changed.</param>
 /// <param name="Deleted">A tombstone: the account evaluates as unknown.</param>
-/// <param name="ConcurrencyToken">The store's token for the row as read (ETag); <c>null</c> for a row not yet stored.</param>
+/// <param name="ConcurrencyToken">The store's token for the account's facts as read (ETag); <c>null</c> for an account not yet stored.</param>
 public sealed record AccountRecord(
     string UserId,
     CountryCode Country,

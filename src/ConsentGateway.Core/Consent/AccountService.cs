@@ -22,7 +22,11 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
     /// <summary>How often a write that lost a race (to another process) is retried before the caller gets a conflict.</summary>
     internal const int MaxAttempts = 50;
 
+    // Earlier instants are typos, and Azure Table Storage cannot store dates before 1601 anyway.
+    private static readonly DateTimeOffset EarliestSignup = DateTimeOffset.UnixEpoch;
+
     private readonly StripedLock _accountLocks = new(1024);
+    private readonly RecentAccounts _recent = new(100_000);
 
     public async Task<Outcome<AccountRegistration>> RegisterAccountAsync(string userId, string? country, string? signedUpAt, CancellationToken cancellationToken)
     {
@@ -39,6 +43,11 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
         if (!UtcInstant.TryParse(signedUpAt, out var signedUp))
         {
             return Failure.Invalid("invalid-signed-up-at", "signedUpAt must be an ISO 8601 UTC instant, e.g. \"2021-03-01T12:00:00Z\".");
+        }
+
+        if (signedUp < EarliestSignup)
+        {
+            return Failure.Invalid("invalid-signed-up-at", "signedUpAt must not be before 1970-01-01T00:00:00Z.");
         }
 
         if (signedUp > time.GetUtcNow())
@@ -59,8 +68,9 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             var next = current is null
                 ? new AccountRecord(userId, countryCode, signedUp, 1, null, 0, null, Deleted: false, ConcurrencyToken: null)
                 : current with { Country = countryCode, SignedUpAt = signedUp, Revision = current.Revision + 1, Deleted = false };
-            if (await accounts.TryWriteAsync(next, null, cancellationToken).ConfigureAwait(false) is { } written)
+            if (await accounts.TryWriteAccountAsync(next, null, cancellationToken).ConfigureAwait(false) is { } written)
             {
+                _recent.Forget(userId);
                 return new AccountRegistration(written, Created: current is not { Exists: true });
             }
         }
@@ -93,8 +103,9 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             var version = current.SettingVersion + 1;
             var next = current with { Deleted = true, Revision = current.Revision + 1, Setting = null, SettingVersion = version, SettingUpdatedAt = now };
             var reset = new SettingChange(version, null, now, ChangeChannel.Service, policy.Version);
-            if (await accounts.TryWriteAsync(next, reset, cancellationToken).ConfigureAwait(false) is { } written)
+            if (await accounts.TryWriteAccountAsync(next, reset, cancellationToken).ConfigureAwait(false) is { } written)
             {
+                _recent.Forget(userId);
                 return written;
             }
         }
@@ -126,33 +137,41 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
         }
 
         using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
+        var current = _recent.Get(userId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
-            var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+            var fresh = current is null;
+            current ??= await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
             if (current is not { Exists: true })
             {
+                _recent.Forget(userId);
                 return Failure.AccountNotFound();
             }
 
             if (expectedVersion is { } expected && expected != current.SettingVersion)
             {
+                if (!fresh)
+                {
+                    current = null;
+                    continue;
+                }
+
                 return Stale(current.SettingVersion);
             }
 
             var now = time.GetUtcNow();
-            var version = current.SettingVersion + 1;
-            var next = current with { Setting = enabled, SettingVersion = version, SettingUpdatedAt = now };
-            var change = new SettingChange(version, enabled, now, channel, policy.Version);
-            if (await accounts.TryWriteAsync(next, change, cancellationToken).ConfigureAwait(false) is { } written)
+            var change = new SettingChange(current.SettingVersion + 1, enabled, now, channel, policy.Version);
+            if (await accounts.TryAppendChangeAsync(userId, change, cancellationToken).ConfigureAwait(false))
             {
+                var written = current with { Setting = enabled, SettingVersion = change.Version, SettingUpdatedAt = now };
+                _recent.Remember(written);
                 return ViewOf(written);
             }
 
-            if (expectedVersion is not null)
-            {
-                return Stale(current.SettingVersion + 1);
-            }
+            // Another writer took this version: read again; If-Match is then checked on the fresh state.
+            _recent.Forget(userId);
+            current = null;
+            await BackOffAsync(attempt + 1, cancellationToken).ConfigureAwait(false);
         }
 
         return Contention();

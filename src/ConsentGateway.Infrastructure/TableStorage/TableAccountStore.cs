@@ -15,9 +15,6 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     private const string Country = nameof(AccountRecord.Country);
     private const string SignedUpAt = nameof(AccountRecord.SignedUpAt);
     private const string Revision = nameof(AccountRecord.Revision);
-    private const string Setting = nameof(AccountRecord.Setting);
-    private const string SettingVersion = nameof(AccountRecord.SettingVersion);
-    private const string SettingUpdatedAt = nameof(AccountRecord.SettingUpdatedAt);
     private const string Deleted = nameof(AccountRecord.Deleted);
     private const string Enabled = nameof(SettingChange.Enabled);
     private const string At = nameof(SettingChange.At);
@@ -29,20 +26,36 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
 
     private readonly TableClient _table = table ?? throw new ArgumentNullException(nameof(table));
 
+    /// <summary>
+    /// One query, one round trip: the partition's first two rows in the range [account, history]
+    /// are the account row and the newest history row (history keys count down).
+    /// </summary>
     public async Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken)
     {
-        try
+        TableEntity? account = null;
+        TableEntity? newest = null;
+        var pages = _table.QueryAsync<TableEntity>(TableRows.AccountAndHistoryFilter(userId), maxPerPage: 2, select: null, cancellationToken).AsPages();
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            var response = await _table.GetEntityAsync<TableEntity>(userId, TableRows.AccountKey, select: null, cancellationToken).ConfigureAwait(false);
-            return ToRecord(userId, response.Value);
+            foreach (var row in page.Values)
+            {
+                if (row.RowKey == TableRows.AccountKey)
+                {
+                    account = row;
+                }
+                else
+                {
+                    newest ??= row;
+                }
+            }
+
+            break;
         }
-        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode != TableErrorCode.TableNotFound)
-        {
-            return null;
-        }
+
+        return account is null ? null : ToRecord(userId, account, newest is null ? null : ToChange(newest));
     }
 
-    public async Task<AccountRecord?> TryWriteAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
+    public async Task<AccountRecord?> TryWriteAccountAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(proposed);
         var row = ToRow(proposed);
@@ -77,6 +90,12 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
         }
     }
 
+    public Task<bool> TryAppendChangeAsync(string userId, SettingChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return TableRows.TryAddAsync(_table, ToRow(userId, change), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<SettingChange>> GetHistoryAsync(string userId, CancellationToken cancellationToken)
     {
         var changes = new List<SettingChange>();
@@ -85,8 +104,8 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
             changes.Add(ToChange(row));
         }
 
-        // Table Storage returns a partition in row-key order, which the D19 keys make version
-        // order; sorted again for stores that do not promise it (Cosmos DB's Table API).
+        // Table Storage returns a partition in row-key order, newest first with these keys;
+        // sorted oldest first here, which also covers stores that do not promise key order.
         changes.Sort(static (a, b) => a.Version.CompareTo(b.Version));
         return changes;
     }
@@ -97,32 +116,18 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken) =>
         TableRows.QuerySuffixesAsync(_table, userId, TableRows.DeviceLinkPrefix, cancellationToken);
 
-    private static TableEntity ToRow(AccountRecord account)
-    {
-        var row = new TableEntity(account.UserId, TableRows.AccountKey)
+    // The account's facts only: its setting lives in its history rows.
+    private static TableEntity ToRow(AccountRecord account) =>
+        new(account.UserId, TableRows.AccountKey)
         {
             [Country] = account.Country.ToString(),
             [SignedUpAt] = account.SignedUpAt.ToUniversalTime(),
             [Revision] = account.Revision,
-            [SettingVersion] = account.SettingVersion,
             [Deleted] = account.Deleted,
         };
 
-        // An absent property reads back as null: "never set" and "no change time" are absent.
-        if (account.Setting is { } setting)
-        {
-            row[Setting] = setting;
-        }
-
-        if (account.SettingUpdatedAt is { } updatedAt)
-        {
-            row[SettingUpdatedAt] = updatedAt.ToUniversalTime();
-        }
-
-        return row;
-    }
-
-    private static AccountRecord ToRecord(string userId, TableEntity row)
+    // The setting is the newest history entry: none yet means never set, at version 0.
+    private static AccountRecord ToRecord(string userId, TableEntity row, SettingChange? newest)
     {
         var country = row.GetRequiredString(Country);
         CountryCode countryCode = default;
@@ -136,9 +141,9 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
             countryCode,
             row.GetRequiredDateTimeOffset(SignedUpAt),
             row.GetRequiredInt64(Revision),
-            row.GetBoolean(Setting),
-            row.GetRequiredInt64(SettingVersion),
-            row.GetDateTimeOffset(SettingUpdatedAt),
+            newest?.Enabled,
+            newest?.Version ?? 0,
+            newest?.At,
             row.GetRequiredBoolean(Deleted),
             row.ETag.ToString());
     }

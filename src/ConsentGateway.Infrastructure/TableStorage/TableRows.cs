@@ -10,11 +10,14 @@ internal static class TableRows
     /// <summary>accounts: the account row of a user's partition.</summary>
     public const string AccountKey = "account";
 
-    /// <summary>accounts: one setting change per row, <c>history|{version:D19}</c>.</summary>
+    /// <summary>accounts: one setting change per row, <c>history|{long.MaxValue - version:D19}</c>: newest first.</summary>
     public const string HistoryPrefix = "history|";
 
-    /// <summary>accounts: the account-side index of linked devices, <c>device|{adId}</c>.</summary>
-    public const string DeviceLinkPrefix = "device|";
+    /// <summary>
+    /// accounts: the account-side index of linked devices, <c>linked|{adId}</c>. Sorts after the
+    /// history, so that <c>account</c> and the newest history row are the first two rows of the partition.
+    /// </summary>
+    public const string DeviceLinkPrefix = "linked|";
 
     /// <summary>devices: the registration row of a device's partition.</summary>
     public const string DeviceKey = "device";
@@ -25,15 +28,25 @@ internal static class TableRows
     /// <summary>Sorts after every character an id or a zero-padded version may hold, so <c>prefix</c>..<c>prefix~</c> is the prefix's range.</summary>
     private const char RangeEnd = '~';
 
-    /// <summary>Zero-padded to 19 digits (every non-negative <see cref="long"/>) so that key order is version order.</summary>
+    /// <summary>
+    /// The version counted down from <see cref="long.MaxValue"/> and zero-padded to 19 digits, so
+    /// that key order is newest first and the current setting is the partition's first history row.
+    /// </summary>
     public static string HistoryKey(long version)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(version);
-        return HistoryPrefix + version.ToString("D19", CultureInfo.InvariantCulture);
+        return HistoryPrefix + (long.MaxValue - version).ToString("D19", CultureInfo.InvariantCulture);
     }
 
     public static long VersionOf(string historyKey) =>
-        long.Parse(SuffixOf(historyKey, HistoryPrefix), NumberStyles.None, CultureInfo.InvariantCulture);
+        long.MaxValue - long.Parse(SuffixOf(historyKey, HistoryPrefix), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    /// <summary>The range holding the account row and every history row, and nothing else.</summary>
+    public static string AccountAndHistoryFilter(string partitionKey)
+    {
+        var end = HistoryPrefix + RangeEnd;
+        return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {AccountKey} and RowKey lt {end}");
+    }
 
     public static string SuffixOf(string rowKey, string prefix) =>
         rowKey.StartsWith(prefix, StringComparison.Ordinal)
