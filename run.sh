@@ -17,8 +17,11 @@ if [ ! -s .data/dev-signing-key ]; then
 fi
 export Consent__Auth__SigningKey="$(cat .data/dev-signing-key)"
 
+dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet
+server_dll=src/ConsentGateway.Server/bin/Release/net10.0/ConsentGateway.Server.dll
+
 if [ "${1:-}" = "dev-token" ]; then
-  exec dotnet run --project src/ConsentGateway.Server -c Release -- "$@"
+  exec dotnet "$server_dll" "$@"
 fi
 
 [ -x node_modules/.bin/azurite-table ] || npm ci --no-audit --no-fund
@@ -39,4 +42,10 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-dotnet run --project src/ConsentGateway.Server -c Release -- "$@"
+# The server runs as a child so that Ctrl-C (or a TERM to this script) stops it cleanly first,
+# then Azurite, whether or not the terminal delivered the signal to both.
+dotnet "$server_dll" "$@" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true' INT TERM
+wait $server || true
+wait $server 2>/dev/null || true

@@ -31,7 +31,7 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var (account, created) = outcome.Value!;
-        var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt, account.Revision);
+        var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt.UtcDateTime, account.Revision);
         return created
             ? Results.Json(response, ApiJsonContext.Default.AccountResponse, statusCode: StatusCodes.Status201Created)
             : Results.Json(response, ApiJsonContext.Default.AccountResponse);
@@ -103,7 +103,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return Problems.From(failure);
         }
 
-        var changes = outcome.Value!.Select(c => new HistoryEntry(c.Version, c.Enabled, c.At, ChannelName(c.Channel), c.PolicyVersion)).ToList();
+        var changes = outcome.Value!.Select(c => new HistoryEntry(c.Version, c.Enabled, c.At.UtcDateTime, ChannelName(c.Channel), c.PolicyVersion)).ToList();
         return Results.Json(new HistoryResponse(userId, changes), ApiJsonContext.Default.HistoryResponse);
     }
 
@@ -153,7 +153,7 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         var view = outcome.Value!;
         context.Response.Headers.ETag = ETags.Of(view.Version);
-        return Results.Json(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt), ApiJsonContext.Default.SettingResponse);
+        return Results.Json(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt?.UtcDateTime), ApiJsonContext.Default.SettingResponse);
     }
 
     private static string ChannelName(ChangeChannel channel) => channel == ChangeChannel.User ? "user" : "service";

@@ -37,6 +37,7 @@ internal static class DevTokenCommand
         }
 
         var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine([.. rest])

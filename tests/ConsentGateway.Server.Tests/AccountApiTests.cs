@@ -15,8 +15,9 @@ public class AccountApiTests(GatewayServer server) : IClassFixture<GatewayServer
 
         using var created = await client.PutAsync($"/api/v1/accounts/{userId}", Json("""{"country":"DE","signedUpAt":"2021-03-01T00:00:00Z"}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Contains("\"signedUpAt\":\"2021-03-01T00:00:00Z\"", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var account = await created.Content.ReadFromJsonAsync<AccountResponse>();
-        Assert.Equal(new AccountResponse(userId, "DE", new DateTimeOffset(2021, 3, 1, 0, 0, 0, TimeSpan.Zero), 1), account);
+        Assert.Equal(new AccountResponse(userId, "DE", new DateTime(2021, 3, 1, 0, 0, 0, DateTimeKind.Utc), 1), account);
 
         using var same = await client.PutAsync($"/api/v1/accounts/{userId}", Json("""{"country":"DE","signedUpAt":"2021-03-01T00:00:00Z"}"""));
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
