@@ -37,8 +37,9 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
 
     /// <param name="servicePerWriter">
     /// <c>false</c>: the writers share one <see cref="AccountService"/>, as the requests of one app
-    /// instance do; <c>true</c>: each writer has its own, as separate app instances do, so their
-    /// writes race on the account row's ETag.
+    /// instance do (they queue on the account's lock and each knows the version the previous one
+    /// wrote, so none loses a race); <c>true</c>: each writer has its own, as separate app
+    /// instances do, so their inserts race for the same history versions.
     /// </param>
     [Theory]
     [InlineData(false)]
@@ -77,7 +78,8 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         }
         else
         {
-            // Within one instance the writers of an account queue: none is starved into a 409.
+            // Within one instance the writers of an account queue: none races, none is starved into a 409.
+            Assert.Equal(0, _accounts.LostRaces);
             Assert.Equal(outcomes.Count, accepted.Count);
         }
 
@@ -106,6 +108,23 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
 
         Assert.True(again.Value!.Created);
         Assert.Equal(2, again.Value.Account.SettingVersion);
+        Assert.Equal([(1L, (bool?)true), (2L, null)], (await _service.GetHistoryAsync("u1", Ct)).Value!.Select(change => (change.Version, change.Enabled)));
+    }
+
+    [Fact]
+    public async Task A_change_from_an_instance_that_missed_the_deletion_is_refused()
+    {
+        // Two app instances: the first remembers the account as it left it, the second deletes it.
+        var other = NewService();
+        await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct);
+        Assert.Null((await _service.ChangeSettingAsync("u1", true, expectedVersion: null, ChangeChannel.User, Ct)).Failure);
+        Assert.Null((await other.DeleteAccountAsync("u1", Ct)).Failure);
+
+        // Its reset took version 2, so the first instance's insert of version 2 fails, and the fresh read finds a tombstone.
+        var late = await _service.ChangeSettingAsync("u1", false, expectedVersion: null, ChangeChannel.User, Ct);
+
+        Assert.Equal(FailureKind.NotFound, late.Failure?.Kind);
+        Assert.Equal(1, _accounts.LostRaces);
         Assert.Equal([(1L, (bool?)true), (2L, null)], (await _service.GetHistoryAsync("u1", Ct)).Value!.Select(change => (change.Version, change.Enabled)));
     }
 
@@ -141,17 +160,29 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
     {
         private int _lostRaces;
 
+        /// <summary>Account writes refused (stale token, existing row or history version) plus appends of a version already taken.</summary>
         public int LostRaces => Volatile.Read(ref _lostRaces);
 
-        public async Task<AccountRecord?> TryWriteAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
+        public async Task<AccountRecord?> TryWriteAccountAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
         {
-            var written = await inner.TryWriteAsync(proposed, change, cancellationToken);
+            var written = await inner.TryWriteAccountAsync(proposed, change, cancellationToken);
             if (written is null)
             {
                 Interlocked.Increment(ref _lostRaces);
             }
 
             return written;
+        }
+
+        public async Task<bool> TryAppendChangeAsync(string userId, SettingChange change, CancellationToken cancellationToken)
+        {
+            var appended = await inner.TryAppendChangeAsync(userId, change, cancellationToken);
+            if (!appended)
+            {
+                Interlocked.Increment(ref _lostRaces);
+            }
+
+            return appended;
         }
 
         public Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken) => inner.FindAsync(userId, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using ConsentGateway.Core.Consent;
@@ -13,10 +14,10 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
     private static readonly DateTimeOffset SignedUp = new DateTimeOffset(2019, 3, 1, 12, 30, 15, TimeSpan.Zero).AddTicks(1234567);
     private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero).AddTicks(7654321);
 
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
     private TableClient _table = null!;
     private TableAccountStore _store = null!;
-
-    private static readonly CancellationToken Ct = CancellationToken.None;
 
     public async Task InitializeAsync()
     {
@@ -43,46 +44,175 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Insert_then_find_round_trips_every_field()
+    public async Task Account_facts_round_trip_in_utc_to_the_tick()
     {
         AccountRecord[] accounts =
         [
-            NewAccount("default-setting", "DE"),
-            NewAccount("enabled", "US") with { Revision = 3, Setting = true, SettingVersion = 7, SettingUpdatedAt = Now },
-            NewAccount("disabled", "GB") with { Setting = false, SettingVersion = 12, SettingUpdatedAt = Now },
-            NewAccount("tombstone", "NO") with { Revision = 9, SettingVersion = 4, SettingUpdatedAt = Now, Deleted = true },
+            NewAccount("germany", "DE"),
+            NewAccount("moved-twice", "US") with { Revision = 3 },
+            NewAccount("offset", "GB") with { SignedUpAt = new DateTimeOffset(2020, 6, 30, 23, 59, 59, TimeSpan.FromHours(2)).AddTicks(1) },
+            NewAccount("tombstone", "NO") with { Revision = 9, Deleted = true },
         ];
 
         foreach (var account in accounts)
         {
-            var written = await _store.TryWriteAsync(account, null, Ct);
+            var written = await _store.TryWriteAccountAsync(account, null, Ct);
             Assert.NotNull(written);
             Assert.False(string.IsNullOrEmpty(written.ConcurrencyToken));
+            Assert.Equal(account with { ConcurrencyToken = written.ConcurrencyToken }, written);
 
             var found = await _store.FindAsync(account.UserId, Ct);
             Assert.Equal(written, found);
-            Assert.Equal(account with { ConcurrencyToken = written.ConcurrencyToken }, found);
 
-            // Record equality compares instants only: check the offsets and the ticks too.
+            // Record equality compares instants only: check the offset and the ticks too.
             Assert.Equal(TimeSpan.Zero, found!.SignedUpAt.Offset);
-            Assert.Equal(account.SignedUpAt.Ticks, found.SignedUpAt.Ticks);
-            Assert.Equal(account.SettingUpdatedAt?.Ticks, found.SettingUpdatedAt?.Ticks);
-            Assert.Equal(account.SettingUpdatedAt is null ? null : TimeSpan.Zero, found.SettingUpdatedAt?.Offset);
+            Assert.Equal(account.SignedUpAt.UtcTicks, found.SignedUpAt.Ticks);
             Assert.Equal(account.Country.ToString(), found.Country.ToString());
+            Assert.Equal(account.Deleted, found.Deleted);
+            Assert.Equal(account.Revision, found.Revision);
         }
+    }
+
+    [Fact]
+    public async Task An_account_never_changed_reads_no_setting_at_version_0()
+    {
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+
+        var found = await _store.FindAsync("u1", Ct);
+
+        Assert.NotNull(found);
+        Assert.Null(found.Setting);
+        Assert.Equal(0, found.SettingVersion);
+        Assert.Null(found.SettingUpdatedAt);
+    }
+
+    [Fact]
+    public async Task The_setting_fields_of_a_proposed_account_are_not_stored()
+    {
+        // The setting is its history: writing the facts with setting fields does not invent one.
+        var proposed = NewAccount("u1", "DE") with { Setting = true, SettingVersion = 7, SettingUpdatedAt = Now };
+
+        Assert.NotNull(await _store.TryWriteAccountAsync(proposed, null, Ct));
+
+        var found = await _store.FindAsync("u1", Ct);
+        Assert.Equal((null, 0L, null), (found!.Setting, found.SettingVersion, found.SettingUpdatedAt));
+        Assert.Empty(await _store.GetHistoryAsync("u1", Ct));
+    }
+
+    [Fact]
+    public async Task Find_reads_the_newest_appended_change()
+    {
+        var created = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var at = new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.FromHours(1)).AddTicks(3);
+
+        Assert.True(await _store.TryAppendChangeAsync("u1", new SettingChange(1, true, at, ChangeChannel.User, "p1"), Ct));
+        Assert.True(await _store.TryAppendChangeAsync("u1", new SettingChange(2, false, at.AddSeconds(1), ChangeChannel.Service, "p1"), Ct));
+
+        var found = await _store.FindAsync("u1", Ct);
+        Assert.Equal(created! with { Setting = false, SettingVersion = 2, SettingUpdatedAt = at.AddSeconds(1) }, found);
+
+        // Appending a change leaves the account row, and so its token, alone.
+        Assert.Equal(created.ConcurrencyToken, found!.ConcurrencyToken);
+        Assert.Equal(TimeSpan.Zero, found.SettingUpdatedAt!.Value.Offset);
+        Assert.Equal(at.AddSeconds(1).UtcTicks, found.SettingUpdatedAt.Value.Ticks);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(99)]
+    public async Task Find_reads_the_newest_change_past_a_power_of_ten(int last)
+    {
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        for (var version = 1; version <= last + 1; version++)
+        {
+            Assert.True(await _store.TryAppendChangeAsync("u1", Change(version), Ct));
+            var found = await _store.FindAsync("u1", Ct);
+
+            // 9 → 10 and 99 → 100 are where a key not padded to a fixed width would sort wrongly.
+            Assert.Equal(version, found!.SettingVersion);
+            Assert.Equal(version % 2 == 0, found.Setting);
+            Assert.Equal(Now.AddSeconds(version), found.SettingUpdatedAt);
+        }
+    }
+
+    [Fact]
+    public async Task Find_reads_the_highest_version_not_the_last_inserted()
+    {
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+
+        Assert.True(await _store.TryAppendChangeAsync("u1", Change(100), Ct));
+        Assert.True(await _store.TryAppendChangeAsync("u1", Change(99), Ct));
+        Assert.True(await _store.TryAppendChangeAsync("u1", Change(10), Ct));
+
+        var found = await _store.FindAsync("u1", Ct);
+        Assert.Equal((true, 100L, Now.AddSeconds(100)), (found!.Setting, found.SettingVersion, found.SettingUpdatedAt));
+    }
+
+    [Fact]
+    public async Task A_reset_entry_as_the_newest_change_reads_as_no_setting_at_its_version()
+    {
+        var created = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var first = new SettingChange(1, true, Now, ChangeChannel.User, "p1");
+        Assert.True(await _store.TryAppendChangeAsync("u1", first, Ct));
+
+        var reset = new SettingChange(2, null, Now.AddDays(1), ChangeChannel.Service, "p2");
+        var deleted = created! with { Revision = 2, Deleted = true, Setting = null, SettingVersion = 2, SettingUpdatedAt = reset.At };
+        var written = await _store.TryWriteAccountAsync(deleted, reset, Ct);
+
+        Assert.NotNull(written);
+        var found = await _store.FindAsync("u1", Ct);
+        Assert.Equal(written, found);
+        Assert.Equal((true, false, null, 2L, reset.At), (found!.Deleted, found.Exists, found.Setting, found.SettingVersion, found.SettingUpdatedAt));
+        Assert.Equal([first, reset], await _store.GetHistoryAsync("u1", Ct));
+    }
+
+    [Fact]
+    public async Task Appending_a_version_that_exists_returns_false_and_writes_nothing()
+    {
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var first = new SettingChange(1, true, Now, ChangeChannel.User, "p1");
+        Assert.True(await _store.TryAppendChangeAsync("u1", first, Ct));
+        var before = await _store.FindAsync("u1", Ct);
+
+        Assert.False(await _store.TryAppendChangeAsync("u1", new SettingChange(1, false, Now.AddMinutes(1), ChangeChannel.Service, "p2"), Ct));
+
+        Assert.Equal(before, await _store.FindAsync("u1", Ct));
+        Assert.Equal([first], await _store.GetHistoryAsync("u1", Ct));
+    }
+
+    [Fact]
+    public async Task Of_eight_concurrent_appends_of_the_same_version_exactly_one_wins()
+    {
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writers = Enumerable.Range(0, 8).Select(writer => Task.Run(
+            async () =>
+            {
+                await start.Task;
+                var change = new SettingChange(1, writer % 2 == 0, Now.AddTicks(writer), ChangeChannel.User, $"writer{writer}");
+                return (Change: change, Appended: await _store.TryAppendChangeAsync("u1", change, Ct));
+            },
+            Ct)).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(writers);
+
+        var winner = Assert.Single(results, result => result.Appended);
+        Assert.Equal([winner.Change], await _store.GetHistoryAsync("u1", Ct));
+        var found = await _store.FindAsync("u1", Ct);
+        Assert.Equal((winner.Change.Enabled, 1L, winner.Change.At), (found!.Setting, found.SettingVersion, found.SettingUpdatedAt));
     }
 
     [Fact]
     public async Task A_write_with_a_stale_token_returns_null_and_changes_nothing()
     {
-        var first = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
-        var second = await _store.TryWriteAsync(first! with { Country = CountryCode.Parse("FR"), Revision = 2 }, null, Ct);
+        var first = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var second = await _store.TryWriteAccountAsync(first! with { Country = CountryCode.Parse("FR"), Revision = 2 }, null, Ct);
         Assert.NotNull(second);
-        Assert.NotEqual(first!.ConcurrencyToken, second.ConcurrencyToken);
+        Assert.NotEqual(first.ConcurrencyToken, second.ConcurrencyToken);
 
-        Assert.Null(await _store.TryWriteAsync(first with { Country = CountryCode.Parse("IT"), Revision = 2 }, null, Ct));
-        var change = new SettingChange(1, true, Now, ChangeChannel.User, "p1");
-        Assert.Null(await _store.TryWriteAsync(first with { Setting = true, SettingVersion = 1, SettingUpdatedAt = Now }, change, Ct));
+        Assert.Null(await _store.TryWriteAccountAsync(first with { Country = CountryCode.Parse("IT"), Revision = 2 }, null, Ct));
+        var reset = new SettingChange(1, null, Now, ChangeChannel.Service, "p1");
+        Assert.Null(await _store.TryWriteAccountAsync(first with { Revision = 2, Deleted = true, SettingVersion = 1, SettingUpdatedAt = Now }, reset, Ct));
 
         Assert.Equal(second, await _store.FindAsync("u1", Ct));
         Assert.Empty(await _store.GetHistoryAsync("u1", Ct));
@@ -91,30 +221,30 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
     [Fact]
     public async Task Inserting_an_account_that_exists_returns_null_and_changes_nothing()
     {
-        var stored = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
+        var stored = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
 
-        Assert.Null(await _store.TryWriteAsync(NewAccount("u1", "FR"), null, Ct));
+        Assert.Null(await _store.TryWriteAccountAsync(NewAccount("u1", "FR"), null, Ct));
         var change = new SettingChange(1, false, Now, ChangeChannel.User, "p1");
-        Assert.Null(await _store.TryWriteAsync(NewAccount("u1", "FR") with { Setting = false, SettingVersion = 1 }, change, Ct));
+        Assert.Null(await _store.TryWriteAccountAsync(NewAccount("u1", "FR") with { Setting = false, SettingVersion = 1, SettingUpdatedAt = Now }, change, Ct));
 
         Assert.Equal(stored, await _store.FindAsync("u1", Ct));
         Assert.Empty(await _store.GetHistoryAsync("u1", Ct));
     }
 
     [Fact]
-    public async Task A_setting_change_and_its_history_row_commit_together()
+    public async Task A_write_with_a_change_commits_the_account_and_its_history_row_together()
     {
-        var created = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
-        var proposed = created! with { Setting = true, SettingVersion = 1, SettingUpdatedAt = Now };
-        var change = new SettingChange(1, true, Now, ChangeChannel.User, "2020-04-06");
+        var created = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var reset = new SettingChange(1, null, Now, ChangeChannel.Service, "2020-04-06");
+        var proposed = created! with { Revision = 2, Deleted = true, SettingVersion = 1, SettingUpdatedAt = Now };
 
-        var written = await _store.TryWriteAsync(proposed, change, Ct);
+        var written = await _store.TryWriteAccountAsync(proposed, reset, Ct);
 
         Assert.NotNull(written);
         Assert.NotEqual(created.ConcurrencyToken, written.ConcurrencyToken);
         Assert.Equal(proposed with { ConcurrencyToken = written.ConcurrencyToken }, written);
         Assert.Equal(written, await _store.FindAsync("u1", Ct));
-        Assert.Equal([change], await _store.GetHistoryAsync("u1", Ct));
+        Assert.Equal([reset], await _store.GetHistoryAsync("u1", Ct));
     }
 
     [Fact]
@@ -123,87 +253,54 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
         var proposed = NewAccount("u1", "DE") with { Setting = false, SettingVersion = 1, SettingUpdatedAt = Now };
         var change = new SettingChange(1, false, Now, ChangeChannel.Service, "p1");
 
-        var written = await _store.TryWriteAsync(proposed, change, Ct);
+        var written = await _store.TryWriteAccountAsync(proposed, change, Ct);
 
+        Assert.NotNull(written);
         Assert.Equal(written, await _store.FindAsync("u1", Ct));
         Assert.Equal([change], await _store.GetHistoryAsync("u1", Ct));
     }
 
     [Fact]
-    public async Task When_the_history_row_already_exists_neither_row_is_written()
+    public async Task When_the_history_version_already_exists_neither_row_is_written()
     {
-        var created = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
         var first = new SettingChange(1, true, Now, ChangeChannel.User, "p1");
-        var afterFirst = await _store.TryWriteAsync(created! with { Setting = true, SettingVersion = 1, SettingUpdatedAt = Now }, first, Ct);
+        Assert.True(await _store.TryAppendChangeAsync("u1", first, Ct));
+        var before = await _store.FindAsync("u1", Ct);
 
-        // The account row's token is current, but version 1 is already in the history.
-        var again = new SettingChange(1, false, Now.AddMinutes(1), ChangeChannel.Service, "p2");
-        var result = await _store.TryWriteAsync(afterFirst! with { Setting = false, SettingUpdatedAt = Now.AddMinutes(1) }, again, Ct);
+        // The account row's token is current, but version 1 is already in the history (a setting
+        // change got there between this writer's read and its write).
+        var reset = new SettingChange(1, null, Now.AddMinutes(1), ChangeChannel.Service, "p2");
+        var deleted = before! with { Revision = 2, Deleted = true, Setting = null, SettingUpdatedAt = reset.At };
 
-        Assert.Null(result);
-        Assert.Equal(afterFirst, await _store.FindAsync("u1", Ct));
+        Assert.Null(await _store.TryWriteAccountAsync(deleted, reset, Ct));
+
+        var after = await _store.FindAsync("u1", Ct);
+        Assert.Equal(before, after);
+        Assert.Equal(before.ConcurrencyToken, after!.ConcurrencyToken);
+        Assert.False(after.Deleted);
         Assert.Equal([first], await _store.GetHistoryAsync("u1", Ct));
-    }
-
-    [Fact]
-    public async Task History_is_ordered_by_version_past_9_10_and_100()
-    {
-        long[] versions = [100, 9, 1, 1000, 10, 2, 99, 11, 101, 12345678901];
-        var account = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
-        foreach (var version in versions)
-        {
-            var change = new SettingChange(version, version % 2 == 0, Now.AddSeconds(version % 1000), ChangeChannel.User, "p1");
-            account = await _store.TryWriteAsync(account! with { Setting = change.Enabled, SettingVersion = version }, change, Ct);
-            Assert.NotNull(account);
-        }
-
-        var history = await _store.GetHistoryAsync("u1", Ct);
-
-        Assert.Equal(versions.Order(), history.Select(change => change.Version));
-        Assert.All(history, change => Assert.Equal(change.Version % 2 == 0, change.Enabled));
-
-        // The stored keys themselves sort by version (D19), so the table returns them in order.
-        var keys = new List<string>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"u1"}"), cancellationToken: Ct))
-        {
-            keys.Add(row.RowKey);
-        }
-
-        Assert.Equal(["account", .. versions.Order().Select(version => $"history|{version:D19}")], keys);
-    }
-
-    [Fact]
-    public async Task History_keeps_a_reset_to_the_default_and_both_channels()
-    {
-        var account = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
-        SettingChange[] changes =
-        [
-            new(1, true, Now, ChangeChannel.User, "p1"),
-            new(2, null, Now.AddDays(1), ChangeChannel.Service, "p2"),
-        ];
-        foreach (var change in changes)
-        {
-            account = await _store.TryWriteAsync(account! with { Setting = change.Enabled, SettingVersion = change.Version, SettingUpdatedAt = change.At }, change, Ct);
-        }
-
-        Assert.Equal(changes, await _store.GetHistoryAsync("u1", Ct));
-        Assert.Null((await _store.FindAsync("u1", Ct))!.Setting);
     }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Of_eight_concurrent_writes_with_the_same_token_exactly_one_wins(bool withHistory)
+    public async Task Of_eight_concurrent_account_writes_with_the_same_token_exactly_one_wins(bool withChange)
     {
-        var created = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
+        var created = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writers = Enumerable.Range(0, 8).Select(writer => Task.Run(
             async () =>
             {
                 await start.Task;
-                var proposed = created! with { Setting = writer % 2 == 0, SettingVersion = 1, SettingUpdatedAt = Now.AddTicks(writer) };
-                var change = withHistory ? new SettingChange(1, writer % 2 == 0, Now.AddTicks(writer), ChangeChannel.User, $"writer{writer}") : null;
-                return (Writer: writer, Written: await _store.TryWriteAsync(proposed, change, Ct));
+                var proposed = created! with { Revision = 2, Deleted = writer % 2 == 0, SignedUpAt = SignedUp.AddTicks(writer) };
+                var change = withChange ? new SettingChange(1, null, Now.AddTicks(writer), ChangeChannel.Service, $"writer{writer}") : null;
+                if (change is not null)
+                {
+                    proposed = proposed with { SettingVersion = 1, SettingUpdatedAt = change.At };
+                }
+
+                return (Writer: writer, Written: await _store.TryWriteAccountAsync(proposed, change, Ct));
             },
             Ct)).ToList();
         start.SetResult();
@@ -212,7 +309,7 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
         var winner = Assert.Single(results, result => result.Written is not null);
         Assert.Equal(winner.Written, await _store.FindAsync("u1", Ct));
         var history = await _store.GetHistoryAsync("u1", Ct);
-        if (withHistory)
+        if (withChange)
         {
             Assert.Equal($"writer{winner.Writer}", Assert.Single(history).PolicyVersion);
         }
@@ -223,10 +320,85 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task History_is_read_oldest_first_and_stored_newest_first()
+    {
+        long[] versions = [100, 9, 1, 1000, 10, 2, 99, 11, 101, 12345678901];
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        foreach (var version in versions)
+        {
+            Assert.True(await _store.TryAppendChangeAsync("u1", Change(version), Ct));
+        }
+
+        await _store.AddDeviceLinkAsync("u1", "d1", Now, Ct);
+
+        var history = await _store.GetHistoryAsync("u1", Ct);
+
+        Assert.Equal(versions.Order(), history.Select(change => change.Version));
+        Assert.All(history, change => Assert.Equal(Change(change.Version), change));
+
+        // The stored keys count down from long.MaxValue, zero-padded to 19 digits, so the table
+        // returns the partition as: the account row, the newest change … the oldest, the links.
+        var keys = await RowKeysAsync("u1");
+        Assert.Equal(
+            ["account", .. versions.OrderDescending().Select(version => "history|" + (long.MaxValue - version).ToString("D19", CultureInfo.InvariantCulture)), "linked|d1"],
+            keys);
+    }
+
+    [Fact]
+    public async Task History_keeps_a_reset_to_the_default_and_both_channels()
+    {
+        var created = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var granted = new SettingChange(1, true, Now, ChangeChannel.User, "p1");
+        var reset = new SettingChange(2, null, Now.AddDays(1), ChangeChannel.Service, "p2");
+        var granted3 = new SettingChange(3, false, Now.AddDays(2), ChangeChannel.User, "p2");
+
+        Assert.True(await _store.TryAppendChangeAsync("u1", granted, Ct));
+        Assert.NotNull(await _store.TryWriteAccountAsync(created! with { Revision = 2, Deleted = true, SettingVersion = 2, SettingUpdatedAt = reset.At }, reset, Ct));
+        Assert.True(await _store.TryAppendChangeAsync("u1", granted3, Ct));
+
+        Assert.Equal([granted, reset, granted3], await _store.GetHistoryAsync("u1", Ct));
+    }
+
+    [Fact]
+    public async Task Linked_devices_never_disturb_find()
+    {
+        // Whatever the device ids (some would sort before "account" or "history" on their own), the
+        // index rows are "linked|{adId}", after the whole history range that find reads the first two rows of.
+        string[] devices = ["0", "a", "account", "history", "zz"];
+        var created = await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        foreach (var device in devices)
+        {
+            await _store.AddDeviceLinkAsync("u1", device, Now, Ct);
+        }
+
+        var withoutHistory = await _store.FindAsync("u1", Ct);
+        Assert.Equal(created, withoutHistory);
+
+        for (var version = 1; version <= 3; version++)
+        {
+            Assert.True(await _store.TryAppendChangeAsync("u1", Change(version), Ct));
+        }
+
+        await _store.AddDeviceLinkAsync("u1", "late", Now, Ct);
+
+        var found = await _store.FindAsync("u1", Ct);
+        Assert.Equal(created! with { Setting = false, SettingVersion = 3, SettingUpdatedAt = Now.AddSeconds(3) }, found);
+        Assert.Equal([.. devices.Append("late").Order(StringComparer.Ordinal)], await _store.GetLinkedDevicesAsync("u1", Ct));
+    }
+
+    [Fact]
+    public async Task Links_without_an_account_row_are_not_an_account()
+    {
+        await _store.AddDeviceLinkAsync("u1", "d1", Now, Ct);
+
+        Assert.Null(await _store.FindAsync("u1", Ct));
+    }
+
+    [Fact]
     public async Task Linked_devices_are_listed_once_each_and_apart_from_the_history()
     {
-        var account = await _store.TryWriteAsync(NewAccount("u1", "DE"), null, Ct);
-        await _store.TryWriteAsync(account! with { Setting = true, SettingVersion = 1 }, new SettingChange(1, true, Now, ChangeChannel.User, "p1"), Ct);
+        await _store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        Assert.True(await _store.TryAppendChangeAsync("u1", Change(1), Ct));
 
         await _store.AddDeviceLinkAsync("u1", "device-b", Now, Ct);
         await _store.AddDeviceLinkAsync("u1", "device-a", Now, Ct);
@@ -236,9 +408,25 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
         Assert.Equal(["device-a", "device-b"], await _store.GetLinkedDevicesAsync("u1", Ct));
         Assert.Equal(["device-c"], await _store.GetLinkedDevicesAsync("u2", Ct));
         Assert.Empty(await _store.GetLinkedDevicesAsync("u3", Ct));
-        Assert.Single(await _store.GetHistoryAsync("u1", Ct));
+        Assert.Equal([Change(1)], await _store.GetHistoryAsync("u1", Ct));
     }
 
     private static AccountRecord NewAccount(string userId, string country) =>
         new(userId, CountryCode.Parse(country), SignedUp, 1, null, 0, null, Deleted: false, ConcurrencyToken: null);
+
+    // Even versions enable, odd ones disable; each has its own instant.
+    private static SettingChange Change(long version) =>
+        new(version, version % 2 == 0, Now.AddSeconds(version % 100_000), ChangeChannel.User, "p1");
+
+    private async Task<List<string>> RowKeysAsync(string userId)
+    {
+        var keys = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: [nameof(TableEntity.RowKey)], cancellationToken: Ct))
+        {
+            keys.Add(row.RowKey);
+        }
+
+        return keys;
+    }
 }
