@@ -17,7 +17,7 @@ if [ ! -s .data/dev-signing-key ]; then
 fi
 export Consent__Auth__SigningKey="$(cat .data/dev-signing-key)"
 
-dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet
+dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet >&2
 server_dll=src/ConsentGateway.Server/bin/Release/net10.0/ConsentGateway.Server.dll
 
 if [ "${1:-}" = "dev-token" ]; then

@@ -34,6 +34,9 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     {
         TableEntity? account = null;
         TableEntity? newest = null;
+        // Usually the first page holds both, but the service may answer a page short (even
+        // empty) with a continuation: read on until the newest history row is in (the account
+        // row sorts before it) or the range is done.
         var pages = _table.QueryAsync<TableEntity>(TableRows.AccountAndHistoryFilter(userId), maxPerPage: 2, select: null, cancellationToken).AsPages();
         await foreach (var page in pages.ConfigureAwait(false))
         {
@@ -49,7 +52,10 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
                 }
             }
 
-            break;
+            if (newest is not null)
+            {
+                break;
+            }
         }
 
         return account is null ? null : ToRecord(userId, account, newest is null ? null : ToChange(newest));
