@@ -1,8 +1,10 @@
 using ConsentGateway.Core.Consent;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Core;
 
@@ -12,14 +14,33 @@ public static class CoreServiceCollectionExtensions
     public const string PolicyPathKey = "Consent:PolicyPath";
 
     /// <summary>
-    /// The policy (from <c>Consent:PolicyPath</c> or the shipped default) and the use cases.
+    /// The policy (from <c>Consent:PolicyPath</c> or the shipped default), the use cases and the
+    /// propagation (feed, projector, consumer, repair; options from <c>Consent:Propagation</c>).
     /// Hosts resolve <see cref="CompiledPolicy"/> at start so that an invalid document stops them.
+    /// The host provides the ports' implementations and <c>IMeterFactory</c> (<c>AddMetrics</c>).
     /// </summary>
     public static IServiceCollection AddConsentCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => PolicyLoader.Load(configuration[PolicyPathKey]));
         services.AddSingleton<AccountService>();
+
+        services.AddOptions<PropagationOptions>().Bind(configuration.GetSection(PropagationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PropagationOptions>, PropagationOptionsValidator>();
+        services.AddSingleton<PropagationMetrics>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<Projector>();
+        services.AddSingleton<ChangeNoticeConsumer>();
+        services.AddSingleton<Repairer>();
         return services;
+    }
+
+    private sealed class PropagationOptionsValidator : IValidateOptions<PropagationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PropagationOptions options)
+        {
+            var problems = options.Problems().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

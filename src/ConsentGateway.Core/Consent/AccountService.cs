@@ -1,4 +1,5 @@
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Propagation;
 
 namespace ConsentGateway.Core.Consent;
 
@@ -10,14 +11,18 @@ namespace ConsentGateway.Core.Consent;
 public sealed record SettingView(bool Enabled, bool IsDefault, long Version, DateTimeOffset? UpdatedAt);
 
 /// <summary>The result of registering an account: the stored account and whether it was created.</summary>
-public sealed record AccountRegistration(AccountRecord Account, bool Created);
+/// <param name="Account">The account as stored.</param>
+/// <param name="Created">It did not exist (or was deleted) before.</param>
+/// <param name="Changed">Something was written: false when the same facts were registered again.</param>
+public sealed record AccountRegistration(AccountRecord Account, bool Created, bool Changed = true);
 
 /// <summary>
 /// The write-side use cases of apps and the account service (SPEC §4): accounts, the
 /// partner-sharing setting with its history, devices. Concurrency is optimistic: a write
-/// that loses a race is re-read and retried, unless the caller pinned a version.
+/// that loses a race is re-read and retried, unless the caller pinned a version. Every write
+/// is announced through the <see cref="ChangeFeed"/>: intent before, notice after.
 /// </summary>
-public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, TimeProvider time)
+public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, ChangeFeed feed, TimeProvider time)
 {
     /// <summary>How often a write that lost a race (to another process) is retried before the caller gets a conflict.</summary>
     internal const int MaxAttempts = 50;
@@ -55,6 +60,17 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return Failure.Invalid("signed-up-at-in-future", "signedUpAt must not be in the future.");
         }
 
+        return await AnnounceAsync(
+            ChangeKind.Account,
+            userId,
+            null,
+            () => WriteAccountAsync(userId, countryCode, signedUp, cancellationToken),
+            registration => registration.Changed ? registration.Account.Revision : null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Outcome<AccountRegistration>> WriteAccountAsync(string userId, CountryCode countryCode, DateTimeOffset signedUp, CancellationToken cancellationToken)
+    {
         using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -62,7 +78,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
             if (current is { Exists: true } && current.Country == countryCode && current.SignedUpAt == signedUp)
             {
-                return new AccountRegistration(current, Created: false);
+                return new AccountRegistration(current, Created: false, Changed: false);
             }
 
             var next = current is null
@@ -89,6 +105,11 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return invalidId;
         }
 
+        return await AnnounceAsync(ChangeKind.Account, userId, null, () => WriteDeletionAsync(userId, cancellationToken), deleted => deleted.Revision, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Outcome<AccountRecord>> WriteDeletionAsync(string userId, CancellationToken cancellationToken)
+    {
         using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -136,6 +157,11 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return invalidId;
         }
 
+        return await AnnounceAsync(ChangeKind.Setting, userId, null, () => WriteSettingAsync(userId, enabled, expectedVersion, channel, cancellationToken), view => view.Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Outcome<SettingView>> WriteSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, CancellationToken cancellationToken)
+    {
         using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         var current = _recent.Get(userId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -201,7 +227,13 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return invalidId;
         }
 
-        return await devices.RegisterAsync(adId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await AnnounceAsync(
+            ChangeKind.Device,
+            adId,
+            null,
+            async () => Outcome.Success(await devices.RegisterAsync(adId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)),
+            created => created ? 0 : null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Links a device to an account that logged in on it (registering the device if needed); <c>true</c> if the link is new.</summary>
@@ -217,12 +249,39 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return Failure.AccountNotFound();
         }
 
+        return await AnnounceAsync(ChangeKind.Device, adId, userId, () => WriteLinkAsync(adId, userId, cancellationToken), linked => linked ? 0 : null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Outcome<bool>> WriteLinkAsync(string adId, string userId, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
 
         // Account side first: a crash in between leaves an index entry without the link, which
         // only makes later projections look at one device too many, never too few.
         await accounts.AddDeviceLinkAsync(userId, adId, now, cancellationToken).ConfigureAwait(false);
         return await devices.LinkAsync(adId, userId, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records the intent, runs the write, then publishes the notice (with the version the write
+    /// produced) or drops the intent when nothing changed. A write that throws keeps its intent:
+    /// it may have landed, and repair re-projecting an unchanged account is harmless.
+    /// </summary>
+    private async Task<Outcome<T>> AnnounceAsync<T>(
+        ChangeKind kind, string key, string? linkedUserId, Func<Task<Outcome<T>>> write, Func<T, long?> versionOf, CancellationToken cancellationToken)
+    {
+        var intent = await feed.BeginAsync(kind, key, cancellationToken, linkedUserId).ConfigureAwait(false);
+        var outcome = await write().ConfigureAwait(false);
+        if (outcome.Failure is null && versionOf(outcome.Value!) is { } version)
+        {
+            await feed.PublishAsync(intent, version, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await feed.AbandonAsync(intent, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     // Another process won the race: wait a little, more each time, with jitter, before re-reading.

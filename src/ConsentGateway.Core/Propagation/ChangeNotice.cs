@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ConsentGateway.Core.Propagation;
+
+/// <summary>What changed in the source of truth, and so what the projector must re-read.</summary>
+public enum ChangeKind
+{
+    /// <summary>An account was created, moved or deleted (<see cref="ChangeNotice.Key"/> = user id, version = revision).</summary>
+    Account,
+
+    /// <summary>An account's setting changed (key = user id, version = setting version).</summary>
+    Setting,
+
+    /// <summary>A device was registered or linked (key = advertising id, version = 0).</summary>
+    Device,
+}
+
+/// <summary>
+/// A change notice: small, ids only, no personal data. The projector re-reads the source of
+/// truth for <see cref="Key"/>, so duplicates and reordering are harmless by construction.
+/// </summary>
+/// <param name="Kind">What changed.</param>
+/// <param name="Key">The user id or device advertising id.</param>
+/// <param name="Version">The version the change produced (0 where the source has none).</param>
+/// <param name="AcceptedAt">When the change was accepted (for the propagation-lag metric).</param>
+/// <param name="IntentId">The intent-log entry that guards this change; cleared once projected.</param>
+/// <param name="LinkedUserId">For a device link, the account linked (part of the message id only).</param>
+public sealed record ChangeNotice(ChangeKind Kind, string Key, long Version, DateTimeOffset AcceptedAt, string IntentId, string? LinkedUserId = null)
+{
+    /// <summary>
+    /// Derived from the business key and version, so that Service Bus duplicate detection drops
+    /// a second publish of the same change (e.g. by repair after a publish that did succeed).
+    /// </summary>
+    public string MessageId => Kind switch
+    {
+        ChangeKind.Device when LinkedUserId is not null => $"device:{Key}:link:{LinkedUserId}",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{KindName(Kind)}:{Key}:{Version}"),
+    };
+
+    public static string KindName(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Account => "account",
+        ChangeKind.Setting => "setting",
+        ChangeKind.Device => "device",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, NoticeJsonContext.Default.ChangeNotice);
+
+    /// <summary>Parses a message body; <c>null</c> when it is not a valid notice.</summary>
+    public static ChangeNotice? TryParse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var notice = JsonSerializer.Deserialize(json, NoticeJsonContext.Default.ChangeNotice);
+            return notice is { Key.Length: > 0, IntentId: not null } && Enum.IsDefined(notice.Kind) ? notice : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ChangeNotice))]
+internal sealed partial class NoticeJsonContext : JsonSerializerContext;

@@ -1,0 +1,51 @@
+using ConsentGateway.Core.Consent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Core.Propagation;
+
+/// <summary>
+/// Publishes again every intent older than the repair delay: a change whose notice was lost
+/// (crash between write and publish, Service Bus outage, a dead-lettered notice). Run by a
+/// timer-triggered function in Azure and a background service on the self-host.
+/// </summary>
+public sealed partial class Repairer(
+    IIntentLog intents, IChangePublisher publisher, IAccountStore accounts, TimeProvider time, IOptions<PropagationOptions> options, PropagationMetrics metrics, ILogger<Repairer> logger)
+{
+    /// <summary>Intents handled per run at most; the next run takes the rest.</summary>
+    public const int BatchSize = 500;
+
+    /// <summary>One pass; returns how many intents were published again. Store or publish errors propagate (the caller backs off).</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var pending = await intents.GetPendingAsync(time.GetUtcNow() - options.Value.EffectiveRepairDelay, BatchSize, cancellationToken).ConfigureAwait(false);
+        foreach (var intent in pending)
+        {
+            var notice = new ChangeNotice(intent.Kind, intent.Key, await CurrentVersionAsync(intent, cancellationToken).ConfigureAwait(false), intent.RecordedAt, intent.Id, intent.LinkedUserId);
+            await publisher.PublishAsync(notice, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (pending.Count > 0)
+        {
+            metrics.Republished(pending.Count);
+            LogRepublished(logger, pending.Count);
+        }
+
+        return pending.Count;
+    }
+
+    // The version the source is at now: the notice then names the state it will project.
+    private async Task<long> CurrentVersionAsync(Intent intent, CancellationToken cancellationToken)
+    {
+        if (intent.Kind == ChangeKind.Device)
+        {
+            return 0;
+        }
+
+        var account = await accounts.FindAsync(intent.Key, cancellationToken).ConfigureAwait(false);
+        return account is null ? 0 : intent.Kind == ChangeKind.Setting ? account.SettingVersion : account.Revision;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair published {Count} unconfirmed change(s) again.")]
+    private static partial void LogRepublished(ILogger logger, int count);
+}
