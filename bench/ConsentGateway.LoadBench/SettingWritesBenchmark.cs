@@ -1,19 +1,12 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using Azure.Data.Tables;
-using ConsentGateway.Http;
-using ConsentGateway.Server;
 using ConsentGateway.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.LoadBench;
 
 /// <summary>
-/// Setting changes per second through the self-hosted server (HTTP, JWT, use case, read +
-/// entity-group transaction) against bare <c>UpsertEntity</c> calls on the same Azurite, in
+/// Setting changes per second through the self-hosted server (HTTP, JWT, use case, intent
+/// log, history insert, in-process notice) against bare <c>UpsertEntity</c> calls on the same Azurite, in
 /// the same run, with the same number of concurrent callers. Phases alternate bare, gateway,
 /// bare, gateway, so drift in the machine shows up rather than biasing one side.
 /// </summary>
@@ -23,32 +16,11 @@ internal static class SettingWritesBenchmark
 
     public static async Task<int> RunAsync(TimeSpan phase, int concurrency)
     {
-        await using var azurite = new AzuriteServer();
-        await azurite.InitializeAsync();
-        var signingKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
-        await using var app = ConsentServer.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Consent:Storage:ConnectionString", azurite.ConnectionString,
-            "--Consent:Auth:Issuer", "bench",
-            "--Consent:Auth:Audience", "bench",
-            "--Consent:Auth:SigningKey", signingKey,
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await app.StartAsync();
-        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        var token = DevTokens.Create(new AuthOptions { Issuer = "bench", Audience = "bench", SigningKey = signingKey }, "bench", [Scopes.Accounts], TimeSpan.FromHours(1));
-        using var http = new HttpClient { BaseAddress = baseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
+        await using var gateway = await BenchGateway.StartAsync();
         Console.WriteLine($"Creating {Accounts} accounts...");
-        await Parallel.ForEachAsync(Enumerable.Range(0, Accounts), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
-        {
-            using var response = await http.PutAsync($"/api/v1/accounts/bench-{i}", Body("""{"country":"DE","signedUpAt":"2021-01-01T00:00:00Z"}"""), ct);
-            response.EnsureSuccessStatusCode();
-        });
+        await gateway.CreateAccountsAsync("bench", Accounts, "DE", concurrency);
 
-        var bare = azurite.CreateServiceClient().GetTableClient(AzuriteServer.UniqueTableName("bare"));
+        var bare = gateway.Azurite.CreateServiceClient().GetTableClient(AzuriteServer.UniqueTableName("bare"));
         await bare.CreateAsync();
 
         async Task<long> Bare(int worker, long i, CancellationToken ct)
@@ -60,8 +32,7 @@ internal static class SettingWritesBenchmark
 
         async Task<long> Gateway(int worker, long i, CancellationToken ct)
         {
-            var enabled = i % 2 == 0 ? "true" : "false";
-            using var response = await http.PutAsync($"/api/v1/accounts/bench-{(worker * 7919 + i) % Accounts}/partner-sharing", Body($$"""{"enabled":{{enabled}}}"""), ct);
+            using var response = await gateway.ToggleAsync("bench", (worker * 7919 + i) % Accounts, i, ct);
             response.EnsureSuccessStatusCode();
             return 1;
         }
@@ -82,11 +53,8 @@ internal static class SettingWritesBenchmark
 
         var ratio = gatewayRates.Average() / bareRates.Average();
         Console.WriteLine($"ratio (gateway / bare), mean of {bareRates.Count} rounds: {ratio:F2}  [{concurrency} concurrent callers, {phase.TotalSeconds:F0} s phases, {Environment.ProcessorCount} cores]");
-        await app.StopAsync();
         return 0;
     }
-
-    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static async Task<double> MeasureAsync(Func<int, long, CancellationToken, Task<long>> operation, TimeSpan duration, int concurrency)
     {

@@ -30,7 +30,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return Problems.From(failure);
         }
 
-        var (account, created) = outcome.Value!;
+        var (account, created, _) = outcome.Value!;
         var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt.UtcDateTime, account.Revision);
         return created
             ? Results.Json(response, ApiJsonContext.Default.AccountResponse, statusCode: StatusCodes.Status201Created)

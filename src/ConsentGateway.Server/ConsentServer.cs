@@ -1,7 +1,10 @@
 using ConsentGateway.Core;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;
+using ConsentGateway.Server.Propagation;
+using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 
 namespace ConsentGateway.Server;
@@ -11,7 +14,9 @@ public static class ConsentServer
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration, <c>--urls</c>).</param>
+    /// <param name="overrideServices">For tests: replaces registrations (e.g. a faulty publisher) after the defaults.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         // Content root = where the binary is, so appsettings.json is found from any working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -26,6 +31,19 @@ public static class ConsentServer
             .AddConsentHttp(builder.Configuration);
         builder.Services.AddOpenApi();
 
+        // Propagation in process: the same publisher port and consumer as on Service Bus.
+        builder.Services.AddSingleton<InProcessChangeBus>();
+        builder.Services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<InProcessChangeBus>());
+        builder.Services.AddHostedService<InProcessProjectionWorker>();
+        builder.Services.AddHostedService<RepairWorker>();
+
+        // Metrics (propagation lag, repairs, dead letters) go out by OTLP when an endpoint is configured.
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PropagationMetrics.MeterName).AddOtlpExporter());
+        }
+
+        overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
 
         // Fail fast: an invalid policy document stops the server before it listens.

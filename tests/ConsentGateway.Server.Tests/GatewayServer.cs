@@ -14,19 +14,44 @@ namespace ConsentGateway.Server.Tests;
 /// The self-hosted server on real Kestrel (a free loopback port) over a real Azurite, with its
 /// own tables and a random development signing key. Shared by the tests of one class.
 /// </summary>
-public sealed class GatewayServer : IAsyncLifetime
+public class GatewayServer : IAsyncLifetime
 {
     public const string Issuer = "consent-gateway-tests";
     public const string Audience = "consent-gateway";
 
-    private readonly AzuriteServer _azurite = new();
+    private readonly AzuriteServer _azurite;
+    private readonly bool _ownsAzurite;
     private WebApplication? _app;
 
-    public string SigningKey { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+    public GatewayServer()
+        : this(new AzuriteServer(), ownsAzurite: true)
+    {
+    }
 
-    public string AccountsTable { get; } = AzuriteServer.UniqueTableName("accounts");
+    /// <summary>A server on another server's Azurite and tables (a second instance, or a restart).</summary>
+    protected GatewayServer(AzuriteServer azurite, bool ownsAzurite)
+    {
+        _azurite = azurite;
+        _ownsAzurite = ownsAzurite;
+    }
 
-    public string DevicesTable { get; } = AzuriteServer.UniqueTableName("devices");
+    public string SigningKey { get; init; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+
+    public string AccountsTable { get; init; } = AzuriteServer.UniqueTableName("accounts");
+
+    public string DevicesTable { get; init; } = AzuriteServer.UniqueTableName("devices");
+
+    public string IntentsTable { get; init; } = AzuriteServer.UniqueTableName("intents");
+
+    public string ProjectionsTable { get; init; } = AzuriteServer.UniqueTableName("projections");
+
+    /// <summary>The staleness bound the server runs with (short, so tests of repair are quick).</summary>
+    public TimeSpan StalenessBound { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Replaces registrations of the server (fault injection).</summary>
+    public Action<IServiceCollection>? OverrideServices { get; init; }
+
+    public IServiceProvider Services => _app!.Services;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -34,7 +59,11 @@ public sealed class GatewayServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _azurite.InitializeAsync();
+        if (_ownsAzurite)
+        {
+            await _azurite.InitializeAsync();
+        }
+
         _app = ConsentServer.Build(
         [
             "--urls", "http://127.0.0.1:0",
@@ -42,26 +71,51 @@ public sealed class GatewayServer : IAsyncLifetime
             "--Consent:Storage:ConnectionString", _azurite.ConnectionString,
             "--Consent:Storage:AccountsTable", AccountsTable,
             "--Consent:Storage:DevicesTable", DevicesTable,
+            "--Consent:Storage:IntentsTable", IntentsTable,
+            "--Consent:Storage:ProjectionsTable", ProjectionsTable,
+            "--Consent:Propagation:StalenessBound", StalenessBound.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             "--Consent:Auth:Issuer", Issuer,
             "--Consent:Auth:Audience", Audience,
             "--Consent:Auth:SigningKey", SigningKey,
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
+            "--Logging:LogLevel:Default", "Critical",
+        ], OverrideServices);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseAddress = new Uri(address);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
+    {
+        await StopAsync();
+        if (_ownsAzurite)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops this instance only (its Azurite and tables stay for another instance).</summary>
+    public async Task StopAsync()
     {
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+            _app = null;
         }
-
-        await _azurite.DisposeAsync();
     }
+
+    /// <summary>Another instance of the gateway on the same Azurite and tables.</summary>
+    public GatewayServer Sibling(Action<IServiceCollection>? overrideServices = null) =>
+        new(_azurite, ownsAzurite: false)
+        {
+            SigningKey = SigningKey,
+            AccountsTable = AccountsTable,
+            DevicesTable = DevicesTable,
+            IntentsTable = IntentsTable,
+            ProjectionsTable = ProjectionsTable,
+            StalenessBound = StalenessBound,
+            OverrideServices = overrideServices,
+        };
 
     public string Token(string? subject, params string[] scopes) =>
         DevTokens.Create(new AuthOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey }, subject, scopes, TimeSpan.FromMinutes(10));

@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Text;
+using ConsentGateway.Http;
+using ConsentGateway.Server;
+using ConsentGateway.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConsentGateway.LoadBench;
+
+/// <summary>An in-memory Azurite and the self-hosted server on a free loopback port, with a client of the account service.</summary>
+internal sealed class BenchGateway : IAsyncDisposable
+{
+    private BenchGateway(AzuriteServer azurite, WebApplication app, HttpClient client)
+    {
+        Azurite = azurite;
+        App = app;
+        Client = client;
+    }
+
+    public AzuriteServer Azurite { get; }
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<BenchGateway> StartAsync()
+    {
+        var azurite = new AzuriteServer();
+        await azurite.InitializeAsync();
+        var signingKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        var app = ConsentServer.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Consent:Storage:ConnectionString", azurite.ConnectionString,
+            "--Consent:Auth:Issuer", "bench",
+            "--Consent:Auth:Audience", "bench",
+            "--Consent:Auth:SigningKey", signingKey,
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await app.StartAsync();
+        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var token = DevTokens.Create(new AuthOptions { Issuer = "bench", Audience = "bench", SigningKey = signingKey }, "bench", [Scopes.Accounts], TimeSpan.FromHours(1));
+        var client = new HttpClient { BaseAddress = baseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new BenchGateway(azurite, app, client);
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>Registers <paramref name="count"/> accounts named <c>{prefix}-{i}</c>.</summary>
+    public Task CreateAccountsAsync(string prefix, int count, string country, int concurrency) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            using var response = await Client.PutAsync($"/api/v1/accounts/{prefix}-{i}", Json($$"""{"country":"{{country}}","signedUpAt":"2021-01-01T00:00:00Z"}"""), ct);
+            response.EnsureSuccessStatusCode();
+        });
+
+    /// <summary>Toggles the setting of account <c>{prefix}-{account}</c> (on for even rounds).</summary>
+    public Task<HttpResponseMessage> ToggleAsync(string prefix, long account, long round, CancellationToken cancellationToken) =>
+        Client.PutAsync($"/api/v1/accounts/{prefix}-{account}/partner-sharing", Json($$"""{"enabled":{{(round % 2 == 0 ? "true" : "false")}}}"""), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
