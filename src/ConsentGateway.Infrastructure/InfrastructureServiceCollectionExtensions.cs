@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Identity;
 using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.TableStorage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,8 @@ public static class InfrastructureServiceCollectionExtensions
     /// <summary>
     /// The Table Storage stores as the Core ports: <see cref="TableStorageOptions"/> from
     /// <c>Consent:Storage</c> (validated at start), one <see cref="TableServiceClient"/>, the
-    /// account and device stores, and a hosted service that creates the tables at start.
+    /// account and device stores, the intent log and the projection store, and a hosted service
+    /// that creates the four tables at start.
     /// </summary>
     public static IServiceCollection AddConsentTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,6 +45,8 @@ public static class InfrastructureServiceCollectionExtensions
 
         services.TryAddSingleton<IAccountStore>(provider => new TableAccountStore(TableOf(provider, static storage => storage.AccountsTable)));
         services.TryAddSingleton<IDeviceStore>(provider => new TableDeviceStore(TableOf(provider, static storage => storage.DevicesTable)));
+        services.TryAddSingleton<IIntentLog>(provider => new TableIntentLog(TableOf(provider, static storage => storage.IntentsTable)));
+        services.TryAddSingleton<IProjectionStore>(provider => new TableProjectionStore(TableOf(provider, static storage => storage.ProjectionsTable)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TableStorageInitializer>());
         return services;
     }

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using ConsentGateway.Core.Consent;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace ConsentGateway.Infrastructure.Tests;
@@ -18,14 +21,20 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
 
     private TableClient _accountsTable = null!;
     private TableClient _devicesTable = null!;
+    private TableClient _intentsTable = null!;
     private RaceCountingStore _accounts = null!;
+    private TableIntentLog _intents = null!;
+    private RecordingPublisher _publisher = null!;
     private AccountService _service = null!;
 
     public async Task InitializeAsync()
     {
         _accountsTable = await azurite.CreateTableAsync("accounts");
         _devicesTable = await azurite.CreateTableAsync("devices");
+        _intentsTable = await azurite.CreateTableAsync("intents");
         _accounts = new RaceCountingStore(new TableAccountStore(_accountsTable));
+        _intents = new TableIntentLog(_intentsTable);
+        _publisher = new RecordingPublisher();
         _service = NewService();
     }
 
@@ -33,6 +42,7 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
     {
         await _accountsTable.DeleteAsync();
         await _devicesTable.DeleteAsync();
+        await _intentsTable.DeleteAsync();
     }
 
     /// <param name="servicePerWriter">
@@ -153,7 +163,52 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         Assert.Equal(["u1"], (await new TableDeviceStore(_devicesTable).FindAsync("d1", Ct))!.LinkedUserIds);
     }
 
-    private AccountService NewService() => new(_accounts, new TableDeviceStore(_devicesTable), Policy, TimeProvider.System);
+    [Fact]
+    public async Task Each_accepted_change_records_an_intent_and_publishes_its_notice_and_a_refused_or_idle_write_leaves_none()
+    {
+        Assert.Null((await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct)).Failure);
+        Assert.Null((await _service.ChangeSettingAsync("u1", true, expectedVersion: 0, ChangeChannel.User, Ct)).Failure);
+        Assert.True((await _service.RegisterDeviceAsync("d1", Ct)).Value);
+        Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+
+        var notices = _publisher.Notices;
+        Assert.Equal(
+            [(ChangeKind.Account, "u1", 1L, (string?)null), (ChangeKind.Setting, "u1", 1L, null), (ChangeKind.Device, "d1", 0L, null), (ChangeKind.Device, "d1", 0L, "u1")],
+            notices.Select(notice => (notice.Kind, notice.Key, notice.Version, notice.LinkedUserId)));
+        var pending = await PendingAsync();
+        Assert.Equal(notices.Select(notice => notice.IntentId).Order(StringComparer.Ordinal), pending.Keys.Order(StringComparer.Ordinal));
+        Assert.All(notices, notice => Assert.Equal((notice.Kind, notice.Key, notice.LinkedUserId, notice.AcceptedAt), (pending[notice.IntentId].Kind, pending[notice.IntentId].Key, pending[notice.IntentId].LinkedUserId, pending[notice.IntentId].RecordedAt)));
+
+        // Refused (stale If-Match, unknown account) or nothing to write (the same facts again, a link that exists).
+        Assert.Equal(FailureKind.PreconditionFailed, (await _service.ChangeSettingAsync("u1", false, expectedVersion: 0, ChangeChannel.User, Ct)).Failure?.Kind);
+        Assert.Equal(FailureKind.NotFound, (await _service.ChangeSettingAsync("nobody", false, expectedVersion: null, ChangeChannel.User, Ct)).Failure?.Kind);
+        Assert.False((await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct)).Value!.Changed);
+        Assert.False((await _service.RegisterDeviceAsync("d1", Ct)).Value);
+        Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+
+        Assert.Equal(notices, _publisher.Notices);
+        Assert.Equal(pending.Keys.Order(StringComparer.Ordinal), (await PendingAsync()).Keys.Order(StringComparer.Ordinal));
+    }
+
+    private async Task<Dictionary<string, Intent>> PendingAsync() =>
+        (await _intents.GetPendingAsync(DateTimeOffset.MaxValue, 1000, Ct)).ToDictionary(intent => intent.Id);
+
+    private AccountService NewService() =>
+        new(_accounts, new TableDeviceStore(_devicesTable), Policy, new ChangeFeed(_intents, _publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System);
+
+    /// <summary>Keeps every notice published, in order.</summary>
+    private sealed class RecordingPublisher : IChangePublisher
+    {
+        private readonly ConcurrentQueue<ChangeNotice> _notices = new();
+
+        public IReadOnlyList<ChangeNotice> Notices => [.. _notices];
+
+        public Task PublishAsync(ChangeNotice notice, CancellationToken cancellationToken)
+        {
+            _notices.Enqueue(notice);
+            return Task.CompletedTask;
+        }
+    }
 
     /// <summary>Counts the writes that lost a race, to show the test had contention.</summary>
     private sealed class RaceCountingStore(IAccountStore inner) : IAccountStore

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
 using Microsoft.Extensions.Configuration;
@@ -15,11 +16,9 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     [Fact]
-    public async Task The_hosted_service_creates_both_tables_at_start_and_a_second_start_finds_them()
+    public async Task The_hosted_service_creates_every_table_at_start_and_a_second_start_finds_them()
     {
-        var accounts = AzuriteServer.UniqueTableName("accounts");
-        var devices = AzuriteServer.UniqueTableName("devices");
-        var settings = Settings(("ConnectionString", azurite.ConnectionString), ("AccountsTable", accounts), ("DevicesTable", devices));
+        var (settings, tables) = UniqueTables();
 
         for (var start = 0; start < 2; start++)
         {
@@ -29,7 +28,7 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         }
 
         var service = azurite.CreateServiceClient();
-        foreach (var name in new[] { accounts, devices })
+        foreach (var name in tables)
         {
             var found = await service.QueryAsync(TableServiceClient.CreateQueryFilter($"TableName eq {name}"), cancellationToken: Ct).ToListAsync(Ct);
             Assert.Single(found);
@@ -40,18 +39,32 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [Fact]
     public async Task The_registrations_give_the_table_stores_over_one_client_and_they_work()
     {
-        var settings = Settings(("ConnectionString", azurite.ConnectionString), ("AccountsTable", AzuriteServer.UniqueTableName("accounts")), ("DevicesTable", AzuriteServer.UniqueTableName("devices")));
+        var (settings, tables) = UniqueTables();
         using var host = BuildHost(settings);
         await host.StartAsync(Ct);
 
         Assert.Same(host.Services.GetRequiredService<TableServiceClient>(), host.Services.GetRequiredService<TableServiceClient>());
         var devices = Assert.IsType<TableDeviceStore>(host.Services.GetRequiredService<IDeviceStore>());
         var accounts = Assert.IsType<TableAccountStore>(host.Services.GetRequiredService<IAccountStore>());
+        var intents = Assert.IsType<TableIntentLog>(host.Services.GetRequiredService<IIntentLog>());
+        var projections = Assert.IsType<TableProjectionStore>(host.Services.GetRequiredService<IProjectionStore>());
+        Assert.Same(intents, host.Services.GetRequiredService<IIntentLog>());
+        Assert.Same(projections, host.Services.GetRequiredService<IProjectionStore>());
+
         Assert.True(await devices.RegisterAsync("d1", DateTimeOffset.UnixEpoch, Ct));
         await accounts.AddDeviceLinkAsync("u1", "d1", DateTimeOffset.UnixEpoch, Ct);
         Assert.Equal(["d1"], await accounts.GetLinkedDevicesAsync("u1", Ct));
+        var intent = await intents.RecordAsync(ChangeKind.Device, "d1", "u1", DateTimeOffset.UnixEpoch, Ct);
+        Assert.Equal([intent], await intents.GetPendingAsync(DateTimeOffset.UnixEpoch.AddTicks(1), 10, Ct));
+        Assert.True(await projections.TryPutDeviceAsync(new DeviceProjection("d1", [AccountProjection.Missing("u1")]), null, Ct));
+        Assert.NotNull(await projections.GetDeviceAsync("d1", Ct));
 
         await host.StopAsync(Ct);
+        var service = azurite.CreateServiceClient();
+        foreach (var name in tables)
+        {
+            await service.DeleteTableAsync(name, Ct);
+        }
     }
 
     [Fact]
@@ -65,6 +78,8 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         Assert.Null(options.ServiceUri);
         Assert.Equal("accounts", options.AccountsTable);
         Assert.Equal("devices", options.DevicesTable);
+        Assert.Equal("intents", options.IntentsTable);
+        Assert.Equal("projections", options.ProjectionsTable);
     }
 
     [Theory]
@@ -74,6 +89,10 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [InlineData("AccountsTable", "tables")]
     [InlineData("DevicesTable", "devices_2")]
     [InlineData("DevicesTable", "ACCOUNTS")]
+    [InlineData("IntentsTable", "intents-v2")]
+    [InlineData("IntentsTable", "Devices")]
+    [InlineData("ProjectionsTable", "p")]
+    [InlineData("ProjectionsTable", "intents")]
     [InlineData("ServiceUri", "http://account.table.core.windows.net/")]
     [InlineData("ServiceUri", "/relative")]
     [InlineData("ConnectionString", "")]
@@ -106,6 +125,13 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
 
         Assert.DoesNotContain("c2VjcmV0", options.ToString(), StringComparison.Ordinal);
         Assert.Contains("AccountsTable = accounts", options.ToString(), StringComparison.Ordinal);
+    }
+
+    private (Dictionary<string, string?> Settings, string[] Tables) UniqueTables()
+    {
+        string[] tables = [AzuriteServer.UniqueTableName("accounts"), AzuriteServer.UniqueTableName("devices"), AzuriteServer.UniqueTableName("intents"), AzuriteServer.UniqueTableName("projections")];
+        var settings = Settings(("ConnectionString", azurite.ConnectionString), ("AccountsTable", tables[0]), ("DevicesTable", tables[1]), ("IntentsTable", tables[2]), ("ProjectionsTable", tables[3]));
+        return (settings, tables);
     }
 
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] settings) =>

@@ -2,7 +2,6 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
 using ConsentGateway.Core.Consent;
-using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 
@@ -135,16 +134,9 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     // The setting is the newest history entry: none yet means never set, at version 0.
     private static AccountRecord ToRecord(string userId, TableEntity row, SettingChange? newest)
     {
-        var country = row.GetRequiredString(Country);
-        CountryCode countryCode = default;
-        if (country.Length != 0 && !CountryCode.TryParse(country, out countryCode))
-        {
-            throw TableRows.Invalid(row, Country);
-        }
-
         return new AccountRecord(
             userId,
-            countryCode,
+            TableRows.ParseCountry(row.GetRequiredString(Country)) ?? throw TableRows.Invalid(row, Country),
             row.GetRequiredDateTimeOffset(SignedUpAt),
             row.GetRequiredInt64(Revision),
             newest?.Enabled,

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
+using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 
@@ -27,6 +29,8 @@ internal static class TableRows
 
     /// <summary>Sorts after every character an id or a zero-padded version may hold, so <c>prefix</c>..<c>prefix~</c> is the prefix's range.</summary>
     private const char RangeEnd = '~';
+
+    private static readonly string TableNotFound = TableErrorCode.TableNotFound.ToString();
 
     /// <summary>
     /// The version counted down from <see cref="long.MaxValue"/> and zero-padded to 19 digits, so
@@ -87,6 +91,41 @@ internal static class TableRows
         }
     }
 
+    /// <summary>
+    /// Replaces the row if it is still at <paramref name="etag"/>: <c>true</c> if replaced,
+    /// <c>false</c> if it changed (412) or is gone (404). A missing table is an error.
+    /// </summary>
+    public static async Task<bool> TryReplaceAsync(TableClient table, TableEntity row, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412 || IsMissingRow(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The row asked for does not exist (404), as opposed to its table (404 <c>TableNotFound</c>: a fault, not an absence).</summary>
+    public static bool IsMissingRow(RequestFailedException ex) =>
+        ex is { Status: 404 } && ex.ErrorCode != TableNotFound;
+
+    /// <summary>
+    /// For the calls the SDK answers with a 404 response instead of an exception (a delete,
+    /// <c>GetEntityIfExistsAsync</c>): a missing row is fine, a missing table throws. The service names the error in the
+    /// <c>x-ms-error-code</c> header (API version 2017-07-29 and later).
+    /// </summary>
+    public static void ThrowIfTableNotFound(Response response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.Status == 404 && response.Headers.TryGetValue("x-ms-error-code", out var code) && code == TableNotFound)
+        {
+            throw new RequestFailedException(response);
+        }
+    }
+
     /// <summary>A row with a single <paramref name="property"/> holding an instant.</summary>
     public static TableEntity Stamped(string partitionKey, string rowKey, string property, DateTimeOffset at) =>
         new(partitionKey, rowKey) { [property] = at.ToUniversalTime() };
@@ -102,6 +141,10 @@ internal static class TableRows
 
     public static string GetRequiredString(this TableEntity row, string property) =>
         row.GetString(property) ?? throw Missing(row, property);
+
+    /// <summary>A stored country: the empty string is "none" (<c>default</c>); <c>null</c> when it is not an assigned code.</summary>
+    public static CountryCode? ParseCountry(string stored) =>
+        stored.Length == 0 ? default(CountryCode) : CountryCode.TryParse(stored, out var code) ? code : null;
 
     // The messages name the kind of row and the property, never a key: keys hold user and device ids.
     public static InvalidDataException Invalid(TableEntity row, string property) =>

@@ -3,8 +3,8 @@ using System.Text;
 namespace ConsentGateway.Infrastructure.TableStorage;
 
 /// <summary>
-/// Where the accounts and devices live, bound from <c>Consent:Storage</c> and validated at start
-/// by <see cref="TableStorageOptionsValidator"/>.
+/// Where the accounts, devices, intents and projections live, bound from <c>Consent:Storage</c>
+/// and validated at start by <see cref="TableStorageOptionsValidator"/>.
 /// </summary>
 public sealed record TableStorageOptions
 {
@@ -29,13 +29,30 @@ public sealed record TableStorageOptions
     /// <summary>The table of devices and their links to accounts.</summary>
     public string DevicesTable { get; init; } = "devices";
 
+    /// <summary>The write-ahead intent log of the propagation: changes accepted and not yet projected.</summary>
+    public string IntentsTable { get; init; } = "intents";
+
+    /// <summary>The decision projection: one row per account and one per device, read by the evaluator.</summary>
+    public string ProjectionsTable { get; init; } = "projections";
+
+    /// <summary>Every table, with the name of its setting (a method, so that binding leaves it alone).</summary>
+    public IReadOnlyList<(string Setting, string Name)> Tables() =>
+    [
+        (nameof(AccountsTable), AccountsTable),
+        (nameof(DevicesTable), DevicesTable),
+        (nameof(IntentsTable), IntentsTable),
+        (nameof(ProjectionsTable), ProjectionsTable),
+    ];
+
     // A connection string may carry an account key: never print it.
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("ConnectionString = (not shown), ServiceUri = ").Append(ServiceUri)
             .Append(", ManagedIdentityClientId = ").Append(ManagedIdentityClientId)
             .Append(", AccountsTable = ").Append(AccountsTable)
-            .Append(", DevicesTable = ").Append(DevicesTable);
+            .Append(", DevicesTable = ").Append(DevicesTable)
+            .Append(", IntentsTable = ").Append(IntentsTable)
+            .Append(", ProjectionsTable = ").Append(ProjectionsTable);
         return true;
     }
 }

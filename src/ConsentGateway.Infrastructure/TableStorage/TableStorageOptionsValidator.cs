@@ -13,11 +13,17 @@ public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorage
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        CheckTableName(options.AccountsTable, nameof(options.AccountsTable), failures);
-        CheckTableName(options.DevicesTable, nameof(options.DevicesTable), failures);
-        if (string.Equals(options.AccountsTable, options.DevicesTable, StringComparison.OrdinalIgnoreCase))
+        var tables = options.Tables();
+        for (var i = 0; i < tables.Count; i++)
         {
-            failures.Add($"{Prefix}{nameof(options.AccountsTable)} and {Prefix}{nameof(options.DevicesTable)} must name two different tables (table names are case-insensitive).");
+            CheckTableName(tables[i].Name, tables[i].Setting, failures);
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(tables[j].Name, tables[i].Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    failures.Add($"{Prefix}{tables[j].Setting} and {Prefix}{tables[i].Setting} must name two different tables (table names are case-insensitive).");
+                }
+            }
         }
 
         if (options.ServiceUri is { } serviceUri)
