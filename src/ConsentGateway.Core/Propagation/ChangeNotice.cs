@@ -27,17 +27,27 @@ public enum ChangeKind
 /// <param name="AcceptedAt">When the change was accepted (for the propagation-lag metric).</param>
 /// <param name="IntentId">The intent-log entry that guards this change; cleared once projected.</param>
 /// <param name="LinkedUserId">For a device link, the account linked (part of the message id only).</param>
-public sealed record ChangeNotice(ChangeKind Kind, string Key, long Version, DateTimeOffset AcceptedAt, string IntentId, string? LinkedUserId = null)
+/// <param name="RepairedAt">Set when repair publishes the change again: the message id then differs from the original's.</param>
+public sealed record ChangeNotice(ChangeKind Kind, string Key, long Version, DateTimeOffset AcceptedAt, string IntentId, string? LinkedUserId = null, DateTimeOffset? RepairedAt = null)
 {
     /// <summary>
     /// Derived from the business key and version, so that Service Bus duplicate detection drops
-    /// a second publish of the same change (e.g. by repair after a publish that did succeed).
+    /// a second publish of the same change. '/' separates the parts because no id may hold one.
+    /// A repair's notice adds its time: the original may have been accepted by the broker and
+    /// then dead-lettered, and a repair must not be dropped as its duplicate.
     /// </summary>
-    public string MessageId => Kind switch
+    public string MessageId
     {
-        ChangeKind.Device when LinkedUserId is not null => $"device:{Key}:link:{LinkedUserId}",
-        _ => string.Create(CultureInfo.InvariantCulture, $"{KindName(Kind)}:{Key}:{Version}"),
-    };
+        get
+        {
+            var change = Kind == ChangeKind.Device && LinkedUserId is not null
+                ? $"device/{Key}/link/{LinkedUserId}"
+                : string.Create(CultureInfo.InvariantCulture, $"{KindName(Kind)}/{Key}/{Version}");
+            return RepairedAt is { } repairedAt
+                ? string.Create(CultureInfo.InvariantCulture, $"{change}/repair/{repairedAt.UtcTicks}")
+                : change;
+        }
+    }
 
     public static string KindName(ChangeKind kind) => kind switch
     {

@@ -18,10 +18,12 @@ public sealed partial class Repairer(
     /// <summary>One pass; returns how many intents were published again. Store or publish errors propagate (the caller backs off).</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var pending = await intents.GetPendingAsync(time.GetUtcNow() - options.Value.EffectiveRepairDelay, BatchSize, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var pending = await intents.GetPendingAsync(now - options.Value.EffectiveRepairDelay, BatchSize, cancellationToken).ConfigureAwait(false);
         foreach (var intent in pending)
         {
-            var notice = new ChangeNotice(intent.Kind, intent.Key, await CurrentVersionAsync(intent, cancellationToken).ConfigureAwait(false), intent.RecordedAt, intent.Id, intent.LinkedUserId);
+            var version = await CurrentVersionAsync(intent, cancellationToken).ConfigureAwait(false);
+            var notice = new ChangeNotice(intent.Kind, intent.Key, version, intent.RecordedAt, intent.Id, intent.LinkedUserId, RepairedAt: now);
             await publisher.PublishAsync(notice, cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,0 +1,52 @@
+using System.Text;
+using ConsentGateway.Core.Propagation;
+
+namespace ConsentGateway.Core.Tests;
+
+public class ChangeNoticeTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_message_id_is_the_business_key_and_version()
+    {
+        Assert.Equal("setting/u1/7", new ChangeNotice(ChangeKind.Setting, "u1", 7, At, "i").MessageId);
+        Assert.Equal("account/u1/2", new ChangeNotice(ChangeKind.Account, "u1", 2, At, "i").MessageId);
+        Assert.Equal("device/d1/0", new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i").MessageId);
+        Assert.Equal("device/d1/link/u1", new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i", "u1").MessageId);
+    }
+
+    [Fact]
+    public void Ids_holding_the_old_separator_cannot_make_two_changes_collide() =>
+        Assert.NotEqual(
+            new ChangeNotice(ChangeKind.Device, "x:link", 0, At, "i").MessageId,
+            new ChangeNotice(ChangeKind.Device, "x", 0, At, "i", "0").MessageId);
+
+    [Fact]
+    public void A_repair_is_not_a_duplicate_of_the_original_but_one_repair_run_is_stable()
+    {
+        var original = new ChangeNotice(ChangeKind.Setting, "u1", 3, At, "i");
+        var repair = original with { RepairedAt = At.AddSeconds(5) };
+        Assert.NotEqual(original.MessageId, repair.MessageId);
+        Assert.Equal(repair.MessageId, (original with { RepairedAt = At.AddSeconds(5) }).MessageId);
+    }
+
+    [Fact]
+    public void A_notice_round_trips_through_its_json_body()
+    {
+        var notice = new ChangeNotice(ChangeKind.Device, "d1", 0, At, "intents-3/000|abc", "u9", At.AddMinutes(1));
+        Assert.Equal(notice, ChangeNotice.TryParse(notice.ToJson()));
+        Assert.Contains("\"kind\":\"Device\"", Encoding.UTF8.GetString(notice.ToJson()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("""{"kind":"Setting","key":"","version":1,"acceptedAt":"2026-11-29T12:00:00Z","intentId":"i"}""")]
+    [InlineData("""{"kind":"Nope","key":"u1","version":1,"acceptedAt":"2026-11-29T12:00:00Z","intentId":"i"}""")]
+    [InlineData("""{"kind":"Setting","key":"u1","version":1,"acceptedAt":"2026-11-29T12:00:00Z"}""")]
+    [InlineData("""{"kind":"Setting","key":"u1","version":1,"acceptedAt":"2026-11-29T12:00:00Z","intentId":"i","email":"x"}""")]
+    public void A_body_that_is_not_a_notice_does_not_parse(string body) =>
+        Assert.Null(ChangeNotice.TryParse(Encoding.UTF8.GetBytes(body)));
+}
