@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
@@ -47,6 +48,17 @@ public class PropagationTests
     {
         const int Accounts = 200;
         var monitor = new ProjectionMonitor();
+        long republished = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PropagationMetrics.MeterName && instrument.Name == "consent.repair.republished")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref republished, value));
+        listener.Start();
         var first = new GatewayServer
         {
             OverrideServices = services =>
@@ -97,6 +109,11 @@ public class PropagationTests
 
         Assert.True(acknowledged.Values.Sum(a => a.Version) >= 2_000, "fewer than 2,000 acknowledged changes");
         Assert.Empty(monitor.Regressions);
+
+        // The lost notices came back through repair, and every intent is cleared once projected.
+        Assert.True(Interlocked.Read(ref republished) > 0, "repair never ran: the faults did not bite");
+        var intents = second.Services.GetRequiredService<IIntentLog>();
+        await Eventually(TimeSpan.FromSeconds(30), async () => (await intents.GetPendingAsync(DateTimeOffset.MaxValue, 10, default)).Count == 0);
         await first.DisposeAsync();
     }
 
@@ -107,7 +124,7 @@ public class PropagationTests
     }
 
     // Toggles the settings of the accounts round-robin through the API, 16 at a time, keeping the newest acknowledged state of each.
-    private static async Task ChangeAsync(GatewayServer server, IReadOnlyList<string> userIds, int changes, ConcurrentDictionary<string, SettingResponse> acknowledged)
+    private static async Task ChangeAsync(GatewayServer server, List<string> userIds, int changes, ConcurrentDictionary<string, SettingResponse> acknowledged)
     {
         using var client = server.AccountService();
         await Parallel.ForEachAsync(Enumerable.Range(0, changes), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
