@@ -11,6 +11,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services
     .AddConsentCore(builder.Configuration)
     .AddConsentTableStorage(builder.Configuration)
+    .AddConsentServiceBus(builder.Configuration)
     .AddConsentHttp(builder.Configuration);
 
 var host = builder.Build();

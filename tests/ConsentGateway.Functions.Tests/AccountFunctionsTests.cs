@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;
+using ConsentGateway.Infrastructure.Tests.ServiceBus;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -40,13 +42,18 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             ["Consent:Auth:Issuer"] = Issuer,
             ["Consent:Auth:Audience"] = Audience,
             ["Consent:Auth:SigningKey"] = SigningKey,
+            ["ServiceBusConnection"] = "Endpoint=sb://functions-tests.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + SigningKey,
         }).Build();
 
         // The same registrations as Program.cs, plus what the Functions host itself would add.
         _services = new ServiceCollection()
             .AddLogging()
+            .AddMetrics()
+            // Service Bus as the functions see it: a recording sender, registered first so AddConsentServiceBus keeps it.
+            .AddSingleton<ServiceBusSender>(_ => new RecordingServiceBusSender())
             .AddConsentCore(configuration)
             .AddConsentTableStorage(configuration)
+            .AddConsentServiceBus(configuration)
             .AddConsentHttp(configuration)
             .BuildServiceProvider(validateScopes: true);
         foreach (var hosted in _services.GetServices<IHostedService>())
@@ -86,6 +93,10 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
 
         var history = await InvokeAsync(c => _functions.GetPartnerSharingHistory(c.Request, "fn-user"), "GET", user);
         Assert.Equal(1, history.Json.GetProperty("changes").GetArrayLength());
+
+        // Each accepted change was announced on Service Bus; the refused one was not.
+        var serviceBus = (RecordingServiceBusSender)_services.GetRequiredService<ServiceBusSender>();
+        Assert.Equal(["account/fn-user/1", "setting/fn-user/1"], serviceBus.Sent.Select(m => m.MessageId));
     }
 
     [Fact]

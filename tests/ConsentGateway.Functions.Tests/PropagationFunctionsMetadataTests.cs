@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Azure.Messaging.ServiceBus;
+using ConsentGateway.Infrastructure;
+using ConsentGateway.Infrastructure.ServiceBus;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Functions.Tests;
+
+/// <summary>
+/// The propagation functions as the Functions host will see them: the Service Bus trigger must be
+/// declared exactly as the official Service Bus extension declares it, the timer on its schedule,
+/// and host.json must carry the Service Bus settings.
+/// </summary>
+public sealed class PropagationFunctionsMetadataTests
+{
+    // Written from the official extension's documented binding shape (ServiceBusTriggerAttribute on a
+    // topic subscription, byte[] body, IsBatched defaulting to false, AutoCompleteMessages to true),
+    // not copied from the build output.
+    private const string ExpectedServiceBusTrigger = """
+        {
+          "name": "body",
+          "direction": "In",
+          "type": "serviceBusTrigger",
+          "dataType": "Binary",
+          "topicName": "%ServiceBusTopicName%",
+          "subscriptionName": "%ServiceBusSubscriptionName%",
+          "connection": "ServiceBusConnection",
+          "cardinality": "One",
+          "autoCompleteMessages": true,
+          "properties": {}
+        }
+        """;
+
+    private static readonly string OutputDirectory = AppContext.BaseDirectory;
+    private static readonly JsonArray Metadata = (JsonArray)JsonNode.Parse(File.ReadAllText(Path.Combine(OutputDirectory, "functions.metadata")))!;
+
+    [Fact]
+    public void The_projector_is_declared_with_the_official_service_bus_trigger_binding()
+    {
+        var function = Assert.Single(Metadata, f => (string?)f!["name"] == "ProjectChange")!;
+
+        Assert.Equal("dotnet-isolated", (string?)function["language"]);
+        Assert.Equal("ConsentGateway.Functions.ProjectChangeFunction.ProjectChange", (string?)function["entryPoint"]);
+
+        // One binding: messageId and deliveryCount come from the trigger's binding data, not bindings of their own.
+        var binding = Assert.Single(function["bindings"]!.AsArray())!;
+        AssertSameJson(JsonNode.Parse(ExpectedServiceBusTrigger)!, binding);
+    }
+
+    [Fact]
+    public async Task Worker_indexing_declares_the_same_trigger_as_functions_metadata()
+    {
+        // With worker indexing (the SDK's default) the host asks the worker, which answers from the
+        // source-generated provider: its binding must be the same, less the build-time "properties".
+        var functions = await new GeneratedFunctionMetadataProvider().GetFunctionMetadataAsync(OutputDirectory);
+        var function = Assert.Single(functions, f => f.Name == "ProjectChange");
+
+        var binding = JsonNode.Parse(Assert.Single(function.RawBindings!))!;
+        var expected = JsonNode.Parse(ExpectedServiceBusTrigger)!.AsObject();
+        expected.Remove("properties");
+        AssertSameJson(expected, binding);
+    }
+
+    [Fact]
+    public void Repair_runs_on_a_timer_whose_schedule_is_an_app_setting()
+    {
+        var function = Assert.Single(Metadata, f => (string?)f!["name"] == "Repair")!;
+
+        var trigger = Assert.Single(function["bindings"]!.AsArray())!;
+        Assert.Equal("timerTrigger", (string?)trigger["type"]);
+        Assert.Equal("In", (string?)trigger["direction"]);
+        Assert.Equal("%RepairSchedule%", (string?)trigger["schedule"]);
+    }
+
+    [Fact]
+    public void The_sample_settings_give_the_trigger_its_topic_subscription_connection_and_schedule()
+    {
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "local.settings.sample.json")))!["Values"]!;
+
+        // The same names the publisher defaults to, so publisher and trigger meet on one topic.
+        var defaults = new ServiceBusOptions();
+        Assert.Equal(defaults.TopicName, (string?)values["ServiceBusTopicName"]);
+        Assert.Equal(defaults.SubscriptionName, (string?)values["ServiceBusSubscriptionName"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)values[defaults.ConnectionName]));
+
+        // NCRONTAB with seconds: every 30 s.
+        Assert.Equal("*/30 * * * * *", (string?)values["RepairSchedule"]);
+    }
+
+    [Fact]
+    public async Task The_sample_settings_pass_the_publishers_start_checks()
+    {
+        // App settings reach the worker as environment variables: "__" separates sections.
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "local.settings.sample.json")))!["Values"]!.AsObject();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":", StringComparison.Ordinal), (string?)v.Value)))
+            .Build();
+        await using var services = new ServiceCollection().AddConsentServiceBus(configuration).BuildServiceProvider();
+
+        var options = services.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
+
+        Assert.Equal((string?)values["ServiceBusTopicName"], services.GetRequiredService<ServiceBusSender>().EntityPath);
+        Assert.Equal("ServiceBusConnection", options.ConnectionName);
+    }
+
+    [Fact]
+    public void Host_json_configures_service_bus_concurrency_settlement_and_retries()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(OutputDirectory, "host.json")))!;
+        var serviceBus = host["extensions"]!["serviceBus"]!;
+
+        Assert.True((bool)serviceBus["autoCompleteMessages"]!);
+        Assert.InRange((int)serviceBus["maxConcurrentCalls"]!, 1, 64);
+        Assert.InRange((int)serviceBus["prefetchCount"]!, 0, 100);
+        Assert.InRange(TimeSpan.Parse((string)serviceBus["maxAutoLockRenewalDuration"]!, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10));
+
+        var retry = serviceBus["clientRetryOptions"]!;
+        Assert.Equal("exponential", (string?)retry["mode"]);
+        Assert.InRange((int)retry["maxRetries"]!, 1, 10);
+        var delay = TimeSpan.Parse((string)retry["delay"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var maxDelay = TimeSpan.Parse((string)retry["maxDelay"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var tryTimeout = TimeSpan.Parse((string)retry["tryTimeout"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(delay > TimeSpan.Zero && delay <= maxDelay && maxDelay <= tryTimeout);
+
+        // The host logs a message's id at Information ("Trigger Details"); the id names a user.
+        Assert.Equal("Warning", (string?)host["logging"]!["logLevel"]!["Function.ProjectChange"]);
+    }
+
+    private static void AssertSameJson(JsonNode expected, JsonNode actual) =>
+        Assert.True(JsonNode.DeepEquals(expected, actual), $"Expected {expected.ToJsonString()}{Environment.NewLine}but got  {actual.ToJsonString()}");
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(OutputDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ConsentFunctions.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The repository root (ConsentFunctions.sln) was not found above the test output.");
+    }
+}
