@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -29,8 +27,8 @@ public sealed class ProjectChangeFunction(ChangeNoticeConsumer consumer, IOption
         int deliveryCount,
         CancellationToken cancellationToken)
     {
-        // The message id names a user or device: only a digest of it goes into the log scope.
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["MessageRef"] = Digest(messageId) });
+        // The message id is a digest (ChangeNotice.MessageId): it names no user or device.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = messageId ?? "none" });
 
         // A failure throws out of the consumer (counted as dead-lettered on the last allowed
         // delivery): the host abandons the message and the broker redelivers or dead-letters it.
@@ -41,7 +39,4 @@ public sealed class ProjectChangeFunction(ChangeNoticeConsumer consumer, IOption
         // that no publisher of ours sent has no intent, and nothing to propagate.
         await consumer.ConsumeAsync(body, deliveryCount, options.Value.MaxDeliveryCount, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string Digest(string? messageId) =>
-        string.IsNullOrEmpty(messageId) ? "none" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)))[..12];
 }

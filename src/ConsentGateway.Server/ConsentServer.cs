@@ -34,6 +34,7 @@ public static class ConsentServer
         // Propagation in process: the same publisher port and consumer as on Service Bus.
         builder.Services.AddSingleton<InProcessChangeBus>();
         builder.Services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<InProcessChangeBus>());
+        builder.Services.AddSingleton<INoticesInFlight>(provider => provider.GetRequiredService<InProcessChangeBus>());
         builder.Services.AddHostedService<InProcessProjectionWorker>();
         builder.Services.AddHostedService<RepairWorker>();
 

@@ -8,16 +8,37 @@ public class ChangeNoticeTests
     private static readonly DateTimeOffset At = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void The_message_id_is_the_business_key_and_version()
+    public void The_message_id_is_stable_per_change_and_distinct_between_changes()
     {
-        Assert.Equal("setting/u1/7", new ChangeNotice(ChangeKind.Setting, "u1", 7, At, "i").MessageId);
-        Assert.Equal("account/u1/2", new ChangeNotice(ChangeKind.Account, "u1", 2, At, "i").MessageId);
-        Assert.Equal("device/d1/0", new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i").MessageId);
-        Assert.Equal("device/d1/link/u1", new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i", "u1").MessageId);
+        string[] ids =
+        [
+            new ChangeNotice(ChangeKind.Setting, "u1", 7, At, "i").MessageId,
+            new ChangeNotice(ChangeKind.Setting, "u1", 8, At, "i").MessageId,
+            new ChangeNotice(ChangeKind.Setting, "u2", 7, At, "i").MessageId,
+            new ChangeNotice(ChangeKind.Account, "u1", 7, At, "i").MessageId,
+            new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i").MessageId,
+            new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i", "u1").MessageId,
+            new ChangeNotice(ChangeKind.Device, "d1", 0, At, "i", "u2").MessageId,
+        ];
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+
+        // The same change published twice (another intent, another time) has the same id.
+        Assert.Equal(ids[0], new ChangeNotice(ChangeKind.Setting, "u1", 7, At.AddHours(1), "other").MessageId);
+        Assert.StartsWith("setting-", ids[0], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Ids_holding_the_old_separator_cannot_make_two_changes_collide() =>
+    public void The_message_id_holds_no_id_and_fits_service_bus_even_for_the_longest_ids()
+    {
+        var longest = new string('a', 128);
+        var id = new ChangeNotice(ChangeKind.Device, longest, 0, At, "i", longest, At).MessageId;
+        Assert.True(id.Length <= 128, $"{id.Length} characters");
+        Assert.DoesNotContain("aaaa", id, StringComparison.Ordinal);
+        Assert.DoesNotContain("u1", new ChangeNotice(ChangeKind.Setting, "u1", 1, At, "i").MessageId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ids_holding_a_colon_cannot_make_two_changes_collide() =>
         Assert.NotEqual(
             new ChangeNotice(ChangeKind.Device, "x:link", 0, At, "i").MessageId,
             new ChangeNotice(ChangeKind.Device, "x", 0, At, "i", "0").MessageId);
@@ -36,7 +57,9 @@ public class ChangeNoticeTests
     {
         var notice = new ChangeNotice(ChangeKind.Device, "d1", 0, At, "intents-3/000|abc", "u9", At.AddMinutes(1));
         Assert.Equal(notice, ChangeNotice.TryParse(notice.ToJson()));
-        Assert.Contains("\"kind\":\"Device\"", Encoding.UTF8.GetString(notice.ToJson()), StringComparison.Ordinal);
+        var json = Encoding.UTF8.GetString(notice.ToJson());
+        Assert.Contains("\"kind\":\"Device\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("messageId", json, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core;
+using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;
 using ConsentGateway.Infrastructure.Tests.ServiceBus;
@@ -96,7 +97,9 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
 
         // Each accepted change was announced on Service Bus; the refused one was not.
         var serviceBus = (RecordingServiceBusSender)_services.GetRequiredService<ServiceBusSender>();
-        Assert.Equal(["account/fn-user/1", "setting/fn-user/1"], serviceBus.Sent.Select(m => m.MessageId));
+        Assert.Equal(
+            [new ChangeNotice(ChangeKind.Account, "fn-user", 1, default, "any").MessageId, new ChangeNotice(ChangeKind.Setting, "fn-user", 1, default, "any").MessageId],
+            serviceBus.Sent.Select(m => m.MessageId));
     }
 
     [Fact]

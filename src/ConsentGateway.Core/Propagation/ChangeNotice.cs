@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -32,20 +34,27 @@ public sealed record ChangeNotice(ChangeKind Kind, string Key, long Version, Dat
 {
     /// <summary>
     /// Derived from the business key and version, so that Service Bus duplicate detection drops
-    /// a second publish of the same change. '/' separates the parts because no id may hold one.
-    /// A repair's notice adds its time: the original may have been accepted by the broker and
-    /// then dead-lettered, and a repair must not be dropped as its duplicate.
+    /// a second publish of the same change: the kind and a SHA-256 of the key, version (or
+    /// linked account) and, for a repair, its time. Hashed so that it holds no user or device
+    /// id (brokers and hosts log message ids) and stays within Service Bus's 128 characters.
+    /// A repair's notice differs from the original's: the original may have been accepted by
+    /// the broker and then dead-lettered, and the repair must not be dropped as its duplicate.
     /// </summary>
+    [JsonIgnore]
     public string MessageId
     {
         get
         {
+            // '/' separates the parts because no id may hold one.
             var change = Kind == ChangeKind.Device && LinkedUserId is not null
-                ? $"device/{Key}/link/{LinkedUserId}"
-                : string.Create(CultureInfo.InvariantCulture, $"{KindName(Kind)}/{Key}/{Version}");
-            return RepairedAt is { } repairedAt
-                ? string.Create(CultureInfo.InvariantCulture, $"{change}/repair/{repairedAt.UtcTicks}")
-                : change;
+                ? $"{Key}/link/{LinkedUserId}"
+                : string.Create(CultureInfo.InvariantCulture, $"{Key}/{Version}");
+            if (RepairedAt is { } repairedAt)
+            {
+                change = string.Create(CultureInfo.InvariantCulture, $"{change}/repair/{repairedAt.UtcTicks}");
+            }
+
+            return KindName(Kind) + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(change)));
         }
     }
 

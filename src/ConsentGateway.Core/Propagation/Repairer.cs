@@ -10,7 +10,14 @@ namespace ConsentGateway.Core.Propagation;
 /// timer-triggered function in Azure and a background service on the self-host.
 /// </summary>
 public sealed partial class Repairer(
-    IIntentLog intents, IChangePublisher publisher, IAccountStore accounts, TimeProvider time, IOptions<PropagationOptions> options, PropagationMetrics metrics, ILogger<Repairer> logger)
+    IIntentLog intents,
+    IChangePublisher publisher,
+    IAccountStore accounts,
+    TimeProvider time,
+    IOptions<PropagationOptions> options,
+    PropagationMetrics metrics,
+    ILogger<Repairer> logger,
+    INoticesInFlight? inFlight = null)
 {
     /// <summary>Intents handled per run at most; the next run takes the rest.</summary>
     public const int BatchSize = 500;
@@ -19,7 +26,9 @@ public sealed partial class Repairer(
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pending = await intents.GetPendingAsync(now - options.Value.EffectiveRepairDelay, BatchSize, cancellationToken).ConfigureAwait(false);
+        var pending = (await intents.GetPendingAsync(now - options.Value.EffectiveRepairDelay, BatchSize, cancellationToken).ConfigureAwait(false))
+            .Where(intent => inFlight?.Contains(intent.Id) != true)
+            .ToList();
         foreach (var intent in pending)
         {
             var version = await CurrentVersionAsync(intent, cancellationToken).ConfigureAwait(false);

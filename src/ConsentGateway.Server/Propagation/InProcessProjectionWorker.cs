@@ -13,7 +13,7 @@ public sealed partial class InProcessProjectionWorker(
     InProcessChangeBus bus, ChangeNoticeConsumer consumer, IOptions<PropagationOptions> options, ILogger<InProcessProjectionWorker> logger) : BackgroundService
 {
     /// <summary>Deliveries processed at once (the analogue of host.json's maxConcurrentCalls).</summary>
-    public const int Concurrency = 4;
+    public const int Concurrency = 8;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => ConsumeAsync(stoppingToken)));
@@ -39,11 +39,13 @@ public sealed partial class InProcessProjectionWorker(
         try
         {
             await consumer.ConsumeAsync(delivery.Body, delivery.DeliveryCount, maxDeliveryCount, stoppingToken).ConfigureAwait(false);
+            bus.Settle(delivery);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             if (delivery.DeliveryCount >= maxDeliveryCount)
             {
+                bus.Settle(delivery);
                 return;
             }
 
