@@ -32,7 +32,7 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
     {
         var projection = Account("u1", "DE") with { Setting = setting, SignedUpAt = new DateTimeOffset(2020, 6, 30, 23, 59, 59, TimeSpan.FromHours(2)).AddTicks(1) };
 
-        Assert.True(await _store.TryPutAccountAsync(projection, null, Ct));
+        Assert.NotNull(await _store.TryPutAccountAsync(projection, null, Ct));
         var stored = await _store.GetAccountAsync("u1", Ct);
 
         Assert.NotNull(stored);
@@ -49,8 +49,8 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         var missing = AccountProjection.Missing("never-registered");
         var deleted = Account("gone", "FR") with { Exists = false, Revision = 4, SettingVersion = 3 };
 
-        Assert.True(await _store.TryPutAccountAsync(missing, null, Ct));
-        Assert.True(await _store.TryPutAccountAsync(deleted, null, Ct));
+        Assert.NotNull(await _store.TryPutAccountAsync(missing, null, Ct));
+        Assert.NotNull(await _store.TryPutAccountAsync(deleted, null, Ct));
 
         Assert.Equal(missing, (await _store.GetAccountAsync("never-registered", Ct))?.Value);
         Assert.Equal(deleted, (await _store.GetAccountAsync("gone", Ct))?.Value);
@@ -77,7 +77,7 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         ];
         var projection = new DeviceProjection("d1", candidates[..linked]);
 
-        Assert.True(await _store.TryPutDeviceAsync(projection, null, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(projection, null, Ct));
         var stored = await _store.GetDeviceAsync("d1", Ct);
 
         Assert.NotNull(stored);
@@ -90,8 +90,8 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
     [Fact]
     public async Task A_user_and_a_device_of_the_same_id_are_two_rows()
     {
-        Assert.True(await _store.TryPutAccountAsync(Account("same", "DE"), null, Ct));
-        Assert.True(await _store.TryPutDeviceAsync(new DeviceProjection("same", [Account("u1", "DE")]), null, Ct));
+        Assert.NotNull(await _store.TryPutAccountAsync(Account("same", "DE"), null, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("same", [Account("u1", "DE")]), null, Ct));
 
         Assert.Equal(Account("same", "DE"), (await _store.GetAccountAsync("same", Ct))?.Value);
         Assert.Equal([Account("u1", "DE")], (await _store.GetDeviceAsync("same", Ct))?.Value.Accounts);
@@ -105,8 +105,8 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         await _store.TryPutAccountAsync(first, null, Ct);
         await _store.TryPutDeviceAsync(device, null, Ct);
 
-        Assert.False(await _store.TryPutAccountAsync(first with { Revision = 2 }, null, Ct));
-        Assert.False(await _store.TryPutDeviceAsync(new DeviceProjection("d1", []), null, Ct));
+        Assert.Null(await _store.TryPutAccountAsync(first with { Revision = 2 }, null, Ct));
+        Assert.Null(await _store.TryPutDeviceAsync(new DeviceProjection("d1", []), null, Ct));
 
         Assert.Equal(first, (await _store.GetAccountAsync("u1", Ct))?.Value);
         Assert.True((await _store.GetDeviceAsync("d1", Ct))!.Value.SameAs(device));
@@ -119,8 +119,8 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         var read = (await _store.GetAccountAsync("u1", Ct))!;
         var newer = read.Value with { Setting = true, SettingVersion = 1 };
 
-        Assert.True(await _store.TryPutAccountAsync(newer, read.ConcurrencyToken, Ct));
-        Assert.False(await _store.TryPutAccountAsync(read.Value with { Revision = 9 }, read.ConcurrencyToken, Ct));
+        Assert.NotNull(await _store.TryPutAccountAsync(newer, read.ConcurrencyToken, Ct));
+        Assert.Null(await _store.TryPutAccountAsync(read.Value with { Revision = 9 }, read.ConcurrencyToken, Ct));
 
         var after = (await _store.GetAccountAsync("u1", Ct))!;
         Assert.Equal(newer, after.Value);
@@ -135,8 +135,8 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         await _store.TryPutDeviceAsync(one, null, Ct);
         var read = (await _store.GetDeviceAsync("d1", Ct))!;
 
-        Assert.True(await _store.TryPutDeviceAsync(two, read.ConcurrencyToken, Ct));
-        Assert.False(await _store.TryPutDeviceAsync(one, read.ConcurrencyToken, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(two, read.ConcurrencyToken, Ct));
+        Assert.Null(await _store.TryPutDeviceAsync(one, read.ConcurrencyToken, Ct));
 
         Assert.True((await _store.GetDeviceAsync("d1", Ct))!.Value.SameAs(two));
     }
@@ -147,7 +147,7 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         await _store.TryPutAccountAsync(Account("u1", "DE"), null, Ct);
         var token = (await _store.GetAccountAsync("u1", Ct))!.ConcurrencyToken;
 
-        Assert.False(await _store.TryPutAccountAsync(Account("u2", "DE"), token, Ct));
+        Assert.Null(await _store.TryPutAccountAsync(Account("u2", "DE"), token, Ct));
         Assert.Null(await _store.GetAccountAsync("u2", Ct));
     }
 
@@ -157,9 +157,9 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
         var guids = Enumerable.Range(0, 300).Select(i => Account(new Guid(i, 0, 0, new byte[8]).ToString(), "DE") with { Setting = true, Revision = 12, SettingVersion = 345 }).ToList();
         var longest = Enumerable.Range(0, 180).Select(i => Account(i.ToString("D128", System.Globalization.CultureInfo.InvariantCulture), "DE") with { Setting = true, Revision = 12, SettingVersion = 345 }).ToList();
 
-        Assert.True(await _store.TryPutDeviceAsync(new DeviceProjection("d1", guids), null, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("d1", guids), null, Ct));
         Assert.Equal(guids, (await _store.GetDeviceAsync("d1", Ct))!.Value.Accounts);
-        Assert.True(await _store.TryPutDeviceAsync(new DeviceProjection("d2", longest[..160]), null, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("d2", longest[..160]), null, Ct));
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => _store.TryPutDeviceAsync(new DeviceProjection("d3", longest), null, Ct));
 

@@ -199,7 +199,7 @@ public class PropagationTests
 
             public Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken) => inner.GetDeviceAsync(adId, cancellationToken);
 
-            public async Task<bool> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
+            public async Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
             {
                 if (failFirstWrite && monitor._failed.TryAdd(projection.UserId, true))
                 {
@@ -207,15 +207,19 @@ public class PropagationTests
                 }
 
                 var written = await inner.TryPutAccountAsync(projection, expectedToken, cancellationToken);
-                if (written && expectedToken is not null && monitor._readByToken.TryGetValue(expectedToken, out var replaced) && !projection.IsAtLeastAsNewAs(replaced))
+                if (written is not null)
                 {
-                    monitor.Regressions.Add($"setting version {replaced.SettingVersion} replaced by {projection.SettingVersion}");
+                    monitor._readByToken[written] = projection;
+                    if (expectedToken is not null && monitor._readByToken.TryGetValue(expectedToken, out var replaced) && !projection.IsAtLeastAsNewAs(replaced))
+                    {
+                        monitor.Regressions.Add($"setting version {replaced.SettingVersion} replaced by {projection.SettingVersion}");
+                    }
                 }
 
                 return written;
             }
 
-            public Task<bool> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken) =>
+            public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken) =>
                 inner.TryPutDeviceAsync(projection, expectedToken, cancellationToken);
         }
     }

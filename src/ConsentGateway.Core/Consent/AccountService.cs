@@ -31,7 +31,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
     private static readonly DateTimeOffset EarliestSignup = DateTimeOffset.UnixEpoch;
 
     private readonly StripedLock _accountLocks = new(1024);
-    private readonly RecentAccounts _recent = new(100_000);
+    private readonly RecentCache<AccountRecord> _recent = new(100_000);
 
     public async Task<Outcome<AccountRegistration>> RegisterAccountAsync(string userId, string? country, string? signedUpAt, CancellationToken cancellationToken)
     {
@@ -190,7 +190,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             if (await accounts.TryAppendChangeAsync(userId, change, cancellationToken).ConfigureAwait(false))
             {
                 var written = current with { Setting = enabled, SettingVersion = change.Version, SettingUpdatedAt = now };
-                _recent.Remember(written);
+                _recent.Remember(userId, written);
                 return ViewOf(written);
             }
 

@@ -66,9 +66,9 @@ public interface IProjectionStore
 
     Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken);
 
-    /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; <c>false</c> on a lost race.</summary>
-    Task<bool> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken);
+    /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; returns the row's new token, <c>null</c> on a lost race.</summary>
+    Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken);
 
-    /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; <c>false</c> on a lost race.</summary>
-    Task<bool> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken);
+    /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; returns the row's new token, <c>null</c> on a lost race.</summary>
+    Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken);
 }

@@ -14,6 +14,9 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
     /// <summary>Bounded so that a pathological race cannot loop for ever; the notice is then redelivered.</summary>
     private const int MaxAttempts = 20;
 
+    private readonly RecentCache<Stored<AccountProjection>> _accounts = new(100_000);
+    private readonly RecentCache<Stored<DeviceProjection>> _devices = new(100_000);
+
     public async Task ProjectAsync(ChangeNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
@@ -39,19 +42,8 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var source = await ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false);
-            var stored = await projections.GetAccountAsync(userId, cancellationToken).ConfigureAwait(false);
-            if (stored is not null && stored.Value == source)
-            {
-                return;
-            }
-
-            // A stored row newer in some version was computed from a later read: read again.
-            if (stored is not null && !source.IsAtLeastAsNewAs(stored.Value))
-            {
-                continue;
-            }
-
-            if (await projections.TryPutAccountAsync(source, stored?.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            var stored = _accounts.Get(userId) ?? await projections.GetAccountAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (await TryPutAsync(_accounts, userId, source, stored, row => row == source, source.IsAtLeastAsNewAs, projections.TryPutAccountAsync, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -77,18 +69,8 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
             }
 
             var source = new DeviceProjection(adId, linked);
-            var stored = await projections.GetDeviceAsync(adId, cancellationToken).ConfigureAwait(false);
-            if (stored is not null && stored.Value.SameAs(source))
-            {
-                return;
-            }
-
-            if (stored is not null && !source.IsAtLeastAsNewAs(stored.Value))
-            {
-                continue;
-            }
-
-            if (await projections.TryPutDeviceAsync(source, stored?.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            var stored = _devices.Get(adId) ?? await projections.GetDeviceAsync(adId, cancellationToken).ConfigureAwait(false);
+            if (await TryPutAsync(_devices, adId, source, stored, source.SameAs, source.IsAtLeastAsNewAs, projections.TryPutDeviceAsync, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -97,8 +79,48 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
         throw new InvalidOperationException("The device projection kept changing under the projector; the notice will be delivered again.");
     }
 
+    /// <summary>
+    /// One guarded write: done when the row already says the same; refused (read again) when the
+    /// row is newer in some version than the source just read; else a conditional write. The row
+    /// as this process last read or wrote it is remembered, so the next write of the same row
+    /// needs no read; a stale memory only makes the conditional write fail and is then dropped.
+    /// </summary>
+    private static async Task<bool> TryPutAsync<T>(
+        RecentCache<Stored<T>> recent,
+        string key,
+        T source,
+        Stored<T>? stored,
+        Func<T, bool> sameAsSource,
+        Func<T, bool> sourceIsAtLeastAsNewAs,
+        Func<T, string?, CancellationToken, Task<string?>> put,
+        CancellationToken cancellationToken)
+    {
+        if (stored is not null && sameAsSource(stored.Value))
+        {
+            recent.Remember(key, stored);
+            return true;
+        }
+
+        // A stored row newer in some version was computed from a later read: read again.
+        if (stored is not null && !sourceIsAtLeastAsNewAs(stored.Value))
+        {
+            recent.Forget(key);
+            return false;
+        }
+
+        if (await put(source, stored?.ConcurrencyToken, cancellationToken).ConfigureAwait(false) is { } token)
+        {
+            recent.Remember(key, new Stored<T>(source, token));
+            return true;
+        }
+
+        recent.Forget(key);
+        return false;
+    }
+
     private async Task<AccountProjection> ReadAccountAsync(string userId, CancellationToken cancellationToken) =>
         await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false) is { } account
             ? AccountProjection.From(account)
             : AccountProjection.Missing(userId);
 }
+

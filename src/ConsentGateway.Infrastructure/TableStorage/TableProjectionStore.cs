@@ -48,14 +48,14 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
             : null;
     }
 
-    public Task<bool> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
+    public Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
         return TryPutAsync(ToRow(projection), expectedToken, cancellationToken);
     }
 
     /// <exception cref="ArgumentException">The linked accounts do not fit in one row (<see cref="MaxAccountsJsonLength"/>).</exception>
-    public Task<bool> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken)
+    public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
         return TryPutAsync(ToRow(projection), expectedToken, cancellationToken);
@@ -75,10 +75,21 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
         return null;
     }
 
-    private Task<bool> TryPutAsync(TableEntity row, string? expectedToken, CancellationToken cancellationToken) =>
-        expectedToken is null
-            ? TableRows.TryAddAsync(_table, row, cancellationToken)
-            : TableRows.TryReplaceAsync(_table, row, new ETag(expectedToken), cancellationToken);
+    // Insert, or replace under the ETag; the new ETag comes back so the projector can write the row again without reading it.
+    private async Task<string?> TryPutAsync(TableEntity row, string? expectedToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = expectedToken is null
+                ? await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false)
+                : await _table.UpdateEntityAsync(row, new ETag(expectedToken), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return (response.Headers.ETag ?? throw new InvalidOperationException("The table service answered a projection write without an ETag.")).ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 || TableRows.IsMissingRow(ex))
+        {
+            return null;
+        }
+    }
 
     private static TableEntity ToRow(AccountProjection account)
     {

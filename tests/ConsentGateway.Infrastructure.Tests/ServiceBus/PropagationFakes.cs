@@ -81,13 +81,13 @@ public sealed class FlakyProjectionStore(IProjectionStore inner) : IProjectionSt
 
     public Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken) => inner.GetDeviceAsync(adId, cancellationToken);
 
-    public Task<bool> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken) =>
+    public Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken) =>
         CountAsync(() => inner.TryPutAccountAsync(projection, expectedToken, cancellationToken));
 
-    public Task<bool> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken) =>
+    public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken) =>
         CountAsync(() => inner.TryPutDeviceAsync(projection, expectedToken, cancellationToken));
 
-    private async Task<bool> CountAsync(Func<Task<bool>> put)
+    private async Task<string?> CountAsync(Func<Task<string?>> put)
     {
         if (Interlocked.Decrement(ref _failures) >= 0)
         {
@@ -95,7 +95,7 @@ public sealed class FlakyProjectionStore(IProjectionStore inner) : IProjectionSt
         }
 
         var written = await put();
-        if (written)
+        if (written is not null)
         {
             Interlocked.Increment(ref _writes);
         }

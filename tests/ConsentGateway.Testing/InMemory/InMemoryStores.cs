@@ -127,24 +127,25 @@ public sealed class InMemoryProjectionStore : IProjectionStore
     public Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken) =>
         Task.FromResult(_devices.GetValueOrDefault(adId));
 
-    public Task<bool> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
+    public Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
         return Task.FromResult(TryPut(_accounts, projection.UserId, projection, expectedToken));
     }
 
-    public Task<bool> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken)
+    public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
         return Task.FromResult(TryPut(_devices, projection.AdId, projection, expectedToken));
     }
 
-    private static bool TryPut<T>(ConcurrentDictionary<string, Stored<T>> rows, string key, T value, string? expectedToken)
+    private static string? TryPut<T>(ConcurrentDictionary<string, Stored<T>> rows, string key, T value, string? expectedToken)
     {
         var next = new Stored<T>(value, Guid.NewGuid().ToString("N"));
-        return expectedToken is null
+        var written = expectedToken is null
             ? rows.TryAdd(key, next)
             : rows.TryGetValue(key, out var current) && current.ConcurrencyToken == expectedToken && rows.TryUpdate(key, next, current);
+        return written ? next.ConcurrencyToken : null;
     }
 }
 
