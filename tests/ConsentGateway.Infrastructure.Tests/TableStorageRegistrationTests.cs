@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
@@ -52,8 +53,10 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         Assert.Same(projections, host.Services.GetRequiredService<IProjectionStore>());
 
         Assert.True(await devices.RegisterAsync("d1", DateTimeOffset.UnixEpoch, Ct));
+        var account = new AccountRecord("u1", CountryCode.Parse("DE"), DateTimeOffset.UnixEpoch, 1, null, 0, null, Deleted: false, ConcurrencyToken: null);
+        Assert.NotNull(await accounts.TryWriteAccountAsync(account, null, Ct));
         await accounts.AddDeviceLinkAsync("u1", "d1", DateTimeOffset.UnixEpoch, Ct);
-        Assert.Equal(["d1"], await accounts.GetLinkedDevicesAsync("u1", Ct));
+        Assert.Equal(["d1"], (await accounts.FindAsync("u1", Ct))!.LinkedDevices);
         var intent = await intents.RecordAsync(ChangeKind.Device, "d1", "u1", DateTimeOffset.UnixEpoch, Ct);
         Assert.Equal([intent], await intents.GetPendingAsync(DateTimeOffset.UnixEpoch.AddTicks(1), 10, Ct));
         Assert.NotNull(await projections.TryPutDeviceAsync(new DeviceProjection("d1", [AccountProjection.Missing("u1")]), null, Ct));

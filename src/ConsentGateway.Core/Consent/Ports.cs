@@ -4,8 +4,8 @@ namespace ConsentGateway.Core.Consent;
 public interface IAccountStore
 {
     /// <summary>
-    /// The account (tombstones included) with its setting as of the newest change; <c>null</c> if
-    /// it never existed.
+    /// The account (tombstones included) with its setting as of the newest change and the devices
+    /// linked to it; <c>null</c> if it never existed.
     /// </summary>
     Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken);
 
@@ -30,9 +30,6 @@ public interface IAccountStore
 
     /// <summary>Records that a device is linked to the account (the account-side index of links); idempotent.</summary>
     Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken);
-
-    /// <summary>The devices linked to the account.</summary>
-    Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken);
 }
 
 /// <summary>The devices that opened an app and the accounts linked to them.</summary>

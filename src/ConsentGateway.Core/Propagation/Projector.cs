@@ -26,8 +26,7 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
         }
         else
         {
-            await ProjectAccountAsync(notice.Key, cancellationToken).ConfigureAwait(false);
-            foreach (var adId in await accounts.GetLinkedDevicesAsync(notice.Key, cancellationToken).ConfigureAwait(false))
+            foreach (var adId in await ProjectAccountAsync(notice.Key, cancellationToken).ConfigureAwait(false))
             {
                 await ProjectDeviceAsync(adId, cancellationToken).ConfigureAwait(false);
             }
@@ -37,15 +36,17 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
         metrics.RecordLag(time.GetUtcNow() - notice.AcceptedAt);
     }
 
-    public async Task ProjectAccountAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>Projects the account; returns the devices linked to it, as read with it.</summary>
+    public async Task<IReadOnlyList<string>> ProjectAccountAsync(string userId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var source = await ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false);
+            var account = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
+            var source = account is null ? AccountProjection.Missing(userId) : AccountProjection.From(account);
             var stored = _accounts.Get(userId) ?? await projections.GetAccountAsync(userId, cancellationToken).ConfigureAwait(false);
             if (await TryPutAsync(_accounts, userId, source, stored, row => row == source, source.IsAtLeastAsNewAs, projections.TryPutAccountAsync, cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return account?.LinkedDevices ?? [];
             }
         }
 

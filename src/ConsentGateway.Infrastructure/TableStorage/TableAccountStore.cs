@@ -23,20 +23,25 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     private const string UserChannel = "user";
     private const string ServiceChannel = "service";
 
+    // The account row, a typical number of device index rows and the newest history row.
+    private const int FindPageSize = 16;
+
     private readonly TableClient _table = table ?? throw new ArgumentNullException(nameof(table));
 
     /// <summary>
-    /// One query, one round trip: the partition's first two rows in the range [account, history]
-    /// are the account row and the newest history row (history keys count down).
+    /// One query, one round trip in the common case: in key order the partition starts with the
+    /// account row, then its device index rows, then the history newest first; reading stops at
+    /// the first history row.
     /// </summary>
     public async Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken)
     {
         TableEntity? account = null;
         TableEntity? newest = null;
-        // Usually the first page holds both, but the service may answer a page short (even
-        // empty) with a continuation: read on until the newest history row is in (the account
-        // row sorts before it) or the range is done.
-        var pages = _table.QueryAsync<TableEntity>(TableRows.AccountAndHistoryFilter(userId), maxPerPage: 2, select: null, cancellationToken).AsPages();
+        var devices = new List<string>();
+
+        // The service may answer a page short (even empty) with a continuation: read on until
+        // the newest history row is in or the range is done.
+        var pages = _table.QueryAsync<TableEntity>(TableRows.AccountAndHistoryFilter(userId), maxPerPage: FindPageSize, select: null, cancellationToken).AsPages();
         await foreach (var page in pages.ConfigureAwait(false))
         {
             foreach (var row in page.Values)
@@ -45,9 +50,14 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
                 {
                     account = row;
                 }
+                else if (row.RowKey.StartsWith(TableRows.DeviceLinkPrefix, StringComparison.Ordinal))
+                {
+                    devices.Add(TableRows.SuffixOf(row.RowKey, TableRows.DeviceLinkPrefix));
+                }
                 else
                 {
                     newest ??= row;
+                    break;
                 }
             }
 
@@ -57,7 +67,7 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
             }
         }
 
-        return account is null ? null : ToRecord(userId, account, newest is null ? null : ToChange(newest));
+        return account is null ? null : ToRecord(userId, account, newest is null ? null : ToChange(newest)) with { LinkedDevices = devices };
     }
 
     public async Task<AccountRecord?> TryWriteAccountAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
@@ -117,9 +127,6 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
 
     public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken) =>
         TableRows.TryAddAsync(_table, TableRows.Stamped(userId, TableRows.DeviceLinkPrefix + adId, LinkedAt, at), cancellationToken);
-
-    public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken) =>
-        TableRows.QuerySuffixesAsync(_table, userId, TableRows.DeviceLinkPrefix, cancellationToken);
 
     // The account's facts only: its setting lives in its history rows.
     private static TableEntity ToRow(AccountRecord account) =>

@@ -16,10 +16,11 @@ internal static class TableRows
     public const string HistoryPrefix = "history|";
 
     /// <summary>
-    /// accounts: the account-side index of linked devices, <c>linked|{adId}</c>. Sorts after the
-    /// history, so that <c>account</c> and the newest history row are the first two rows of the partition.
+    /// accounts: the account-side index of linked devices, <c>device|{adId}</c>. Sorts between
+    /// <c>account</c> and <c>history|</c>, so one query from the account row to the newest history
+    /// row also reads the account's devices.
     /// </summary>
-    public const string DeviceLinkPrefix = "linked|";
+    public const string DeviceLinkPrefix = "device|";
 
     /// <summary>devices: the registration row of a device's partition.</summary>
     public const string DeviceKey = "device";
@@ -63,18 +64,6 @@ internal static class TableRows
         var end = prefix + RangeEnd;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {prefix} and RowKey lt {end}");
         return table.QueryAsync<TableEntity>(filter, maxPerPage: null, select, cancellationToken);
-    }
-
-    /// <summary>The row keys of one partition that start with <paramref name="prefix"/>, without the prefix, in key order.</summary>
-    public static async Task<IReadOnlyList<string>> QuerySuffixesAsync(TableClient table, string partitionKey, string prefix, CancellationToken cancellationToken)
-    {
-        var suffixes = new List<string>();
-        await foreach (var row in QueryPrefix(table, partitionKey, prefix, [nameof(TableEntity.RowKey)], cancellationToken).ConfigureAwait(false))
-        {
-            suffixes.Add(SuffixOf(row.RowKey, prefix));
-        }
-
-        return suffixes;
     }
 
     /// <summary>Inserts the row unless one with its keys exists: <c>true</c> if inserted, <c>false</c> if it was there (409).</summary>

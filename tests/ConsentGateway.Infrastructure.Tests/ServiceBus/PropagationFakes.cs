@@ -60,7 +60,6 @@ public sealed class LaggingAccountStore(IAccountStore inner) : IAccountStore
 
     public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken) => inner.AddDeviceLinkAsync(userId, adId, at, cancellationToken);
 
-    public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken) => inner.GetLinkedDevicesAsync(userId, cancellationToken);
 }
 
 /// <summary>A projection store that counts successful writes and can fail the next ones (the projector then throws).</summary>
