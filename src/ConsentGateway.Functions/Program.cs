@@ -12,7 +12,8 @@ builder.Services
     .AddConsentCore(builder.Configuration)
     .AddConsentTableStorage(builder.Configuration)
     .AddConsentServiceBus(builder.Configuration)
-    .AddConsentHttp(builder.Configuration);
+    .AddConsentHttp(builder.Configuration)
+    .AddConsentTelemetry(builder.Configuration);
 
 var host = builder.Build();
 

@@ -4,7 +4,6 @@ using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;
 using ConsentGateway.Server.Propagation;
-using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 
 namespace ConsentGateway.Server;
@@ -28,7 +27,8 @@ public static class ConsentServer
         builder.Services
             .AddConsentCore(builder.Configuration)
             .AddConsentTableStorage(builder.Configuration)
-            .AddConsentHttp(builder.Configuration);
+            .AddConsentHttp(builder.Configuration)
+            .AddConsentTelemetry(builder.Configuration);
         builder.Services.AddOpenApi();
 
         // Propagation in process: the same publisher port and consumer as on Service Bus.
@@ -38,11 +38,6 @@ public static class ConsentServer
         builder.Services.AddHostedService<InProcessProjectionWorker>();
         builder.Services.AddHostedService<RepairWorker>();
 
-        // Metrics (propagation lag, repairs, dead letters) go out by OTLP when an endpoint is configured.
-        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PropagationMetrics.MeterName).AddOtlpExporter());
-        }
 
         overrideServices?.Invoke(builder.Services);
         var app = builder.Build();

@@ -1,0 +1,25 @@
+using ConsentGateway.Core.Propagation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace ConsentGateway.Infrastructure;
+
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Exports the gateway's OpenTelemetry metrics (propagation lag, repairs, dead letters) by
+    /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured; without it the instruments
+    /// still exist for in-process listeners (tests, benchmarks) and cost nothing.
+    /// </summary>
+    public static IServiceCollection AddConsentTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PropagationMetrics.MeterName).AddOtlpExporter());
+        }
+
+        return services;
+    }
+}
