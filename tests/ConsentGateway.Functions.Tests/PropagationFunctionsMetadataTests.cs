@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Infrastructure;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,7 @@ public sealed class PropagationFunctionsMetadataTests
     [Fact]
     public void The_sample_settings_give_the_trigger_its_topic_subscription_connection_and_schedule()
     {
-        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "local.settings.sample.json")))!["Values"]!;
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!;
 
         // The same names the publisher defaults to, so publisher and trigger meet on one topic.
         var defaults = new ServiceBusOptions();
@@ -94,7 +95,7 @@ public sealed class PropagationFunctionsMetadataTests
     public async Task The_sample_settings_pass_the_publishers_start_checks()
     {
         // App settings reach the worker as environment variables: "__" separates sections.
-        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "local.settings.sample.json")))!["Values"]!.AsObject();
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":", StringComparison.Ordinal), (string?)v.Value)))
             .Build();
@@ -128,17 +129,4 @@ public sealed class PropagationFunctionsMetadataTests
 
     private static void AssertSameJson(JsonNode expected, JsonNode actual) =>
         Assert.True(JsonNode.DeepEquals(expected, actual), $"Expected {expected.ToJsonString()}{Environment.NewLine}but got  {actual.ToJsonString()}");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(OutputDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ConsentFunctions.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (ConsentFunctions.sln) was not found above the test output.");
-    }
 }

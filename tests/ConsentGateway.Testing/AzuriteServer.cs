@@ -44,7 +44,7 @@ public sealed class AzuriteServer : IAsyncLifetime
             : $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{_port}/{AccountName};";
 
     /// <summary>Where <c>npm ci</c> puts the Azurite table binary, below the folder holding ConsentFunctions.sln.</summary>
-    public static string BinaryPath => Path.Combine(RepositoryRoot(), "node_modules", ".bin", "azurite-table");
+    public static string BinaryPath => Path.Combine(Repository.Root, "node_modules", ".bin", "azurite-table");
 
     /// <summary>A fresh table name, <paramref name="prefix"/> and 12 random hex digits, so tests never see each other's rows.</summary>
     public static string UniqueTableName(string prefix)
@@ -226,18 +226,5 @@ public sealed class AzuriteServer : IAsyncLifetime
         {
             listener.Stop();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ConsentFunctions.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above '{AppContext.BaseDirectory}' holds ConsentFunctions.sln: the tests must run from a build inside the repository.");
     }
 }
