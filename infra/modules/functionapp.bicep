@@ -1,0 +1,184 @@
+// The Function App on the Flex Consumption plan (FC1, Linux, .NET isolated). It runs as the one
+// user-assigned identity, and every connection it has is identity-based: no app setting holds a
+// key or a key-bearing connection string.
+
+@description('Name of the Function App (also the first label of its host name).')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity.')
+param identityClientId string
+
+@description('Name of the storage account the Functions host uses (AzureWebJobsStorage).')
+param storageAccountName string
+
+@description('The table endpoint (Consent__Storage__ServiceUri).')
+param tableEndpoint string
+
+@description('URL of the blob container Flex Consumption deploys the package from.')
+param deploymentContainerUrl string
+
+@description('Host name of the Service Bus namespace.')
+param serviceBusFullyQualifiedNamespace string
+
+@description('Topic the trigger listens to and the publisher sends to.')
+param serviceBusTopicName string
+
+@description('Subscription the ProjectChange function reads.')
+param serviceBusSubscriptionName string
+
+@description('Application Insights connection string (endpoint and key; with local auth disabled the key is not a credential).')
+param appInsightsConnectionString string
+
+@description('NCRONTAB (with seconds) of the Repair timer function.')
+param repairSchedule string
+
+@description('Consent__Propagation__StalenessBound (TimeSpan).')
+param stalenessBound string
+
+@description('Consent__Propagation__RepairDelay (TimeSpan).')
+param repairDelay string
+
+@description('Consent__Propagation__MaxDeliveryCount: must equal the subscription\'s max delivery count.')
+param maxDeliveryCount int
+
+@description('Consent__Auth__Issuer.')
+param authIssuer string
+
+@description('Consent__Auth__Audience.')
+param authAudience string
+
+@description('Consent__Auth__Authority.')
+param authAuthority string
+
+@description('Upper bound of instances the plan scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('.NET isolated runtime version.')
+param runtimeVersion string
+
+param tags object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // Flex Consumption sets FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION from
+      // functionAppConfig and rejects them as app settings.
+      appSettings: [
+        // The Functions host's own storage, by identity.
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        // The Service Bus trigger and the publisher share this connection (docs/functions.md).
+        { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
+        { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+        { name: 'ServiceBusConnection__clientId', value: identityClientId }
+        { name: 'ServiceBusTopicName', value: serviceBusTopicName }
+        { name: 'ServiceBusSubscriptionName', value: serviceBusSubscriptionName }
+        { name: 'Consent__ServiceBus__TopicName', value: serviceBusTopicName }
+        { name: 'Consent__ServiceBus__SubscriptionName', value: serviceBusSubscriptionName }
+        { name: 'Consent__ServiceBus__ConnectionName', value: 'ServiceBusConnection' }
+        { name: 'RepairSchedule', value: repairSchedule }
+        // The app's tables, by identity (a ServiceUri makes the connection string unused).
+        { name: 'Consent__Storage__ServiceUri', value: tableEndpoint }
+        { name: 'Consent__Storage__ManagedIdentityClientId', value: identityClientId }
+        { name: 'Consent__Propagation__StalenessBound', value: stalenessBound }
+        { name: 'Consent__Propagation__RepairDelay', value: repairDelay }
+        { name: 'Consent__Propagation__MaxDeliveryCount', value: string(maxDeliveryCount) }
+        { name: 'Consent__Auth__Issuer', value: authIssuer }
+        { name: 'Consent__Auth__Audience', value: authAudience }
+        { name: 'Consent__Auth__Authority', value: authAuthority }
+        // Telemetry with Entra auth: the connection string says where, the authentication string
+        // which identity's token to send (local auth is disabled on the component).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: runtimeVersion
+      }
+    }
+  }
+}
+
+// No publishing with basic (user name and password) credentials: deploy with Entra ID.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName
