@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+
+namespace ConsentGateway.Infra.Tests;
+
+/// <summary>The Function App's settings: identity-based connections only, and every setting the app reads.</summary>
+public sealed class AppSettingsTests
+{
+    [Theory]
+    [InlineData("AzureWebJobsStorage")]
+    [InlineData("ServiceBusConnection")]
+    [InlineData("Consent__Storage__ConnectionString")]
+    [InlineData("AzureWebJobsDashboard")]
+    [InlineData("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING")]
+    [InlineData("APPINSIGHTS_INSTRUMENTATIONKEY")]
+    public void No_connection_string_setting_is_present(string setting)
+    {
+        Assert.DoesNotContain(setting, CompiledTemplate.AppSettings().Keys, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_only_connection_string_setting_is_application_insights_from_the_component()
+    {
+        var connectionStrings = CompiledTemplate.AppSettings().Where(s => s.Key.Replace("_", "", StringComparison.Ordinal).Contains("CONNECTIONSTRING", StringComparison.OrdinalIgnoreCase)).ToList();
+
+        var (key, (template, value)) = Assert.Single(connectionStrings);
+        Assert.Equal("APPLICATIONINSIGHTS_CONNECTION_STRING", key);
+        // Not a literal: the component's ConnectionString (endpoint + key, which is no credential with local auth disabled).
+        var source = template.Resolve(value);
+        Assert.False(source.IsKnown && source.Value is not null, $"APPLICATIONINSIGHTS_CONNECTION_STRING is a literal: {source.Text}");
+        Assert.Contains("appInsightsConnectionString", value!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_setting_value_looks_like_a_credential()
+    {
+        string[] credentialMarkers = ["AccountKey=", "SharedAccessKey=", "SharedAccessSignature", "InstrumentationKey=", "listKeys", "listConnectionStrings", "sig=", "Password="];
+        foreach (var (name, (template, value)) in CompiledTemplate.AppSettings())
+        {
+            var text = value?.ToJsonString() ?? "";
+            var resolved = template.Resolve(value).Text ?? "";
+            foreach (var marker in credentialMarkers)
+            {
+                Assert.False(text.Contains(marker, StringComparison.OrdinalIgnoreCase) || resolved.Contains(marker, StringComparison.OrdinalIgnoreCase), $"App setting {name} looks like a credential ({marker}).");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("AzureWebJobsStorage")]
+    [InlineData("ServiceBusConnection")]
+    public void Host_connections_are_identity_based_with_the_user_assigned_identity(string connection)
+    {
+        var settings = CompiledTemplate.AppSettings();
+
+        Assert.Equal("managedidentity", Literal(settings, $"{connection}__credential"));
+        Assert.Contains("identityClientId", Expression(settings, $"{connection}__clientId"), StringComparison.Ordinal);
+        var locator = connection == "AzureWebJobsStorage" ? "__accountName" : "__fullyQualifiedNamespace";
+        Assert.True(settings.ContainsKey(connection + locator), $"{connection}{locator} is missing.");
+    }
+
+    [Fact]
+    public void The_tables_are_reached_by_their_endpoint_with_the_identity()
+    {
+        var settings = CompiledTemplate.AppSettings();
+
+        Assert.Contains("tableEndpoint", Expression(settings, "Consent__Storage__ServiceUri"), StringComparison.Ordinal);
+        Assert.Contains("identityClientId", Expression(settings, "Consent__Storage__ManagedIdentityClientId"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Application_insights_telemetry_is_sent_with_the_identity_token()
+    {
+        var value = Expression(CompiledTemplate.AppSettings(), "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+
+        Assert.Contains("ClientId=", value, StringComparison.Ordinal);
+        Assert.Contains("Authorization=AAD", value, StringComparison.Ordinal);
+        Assert.Contains("identityClientId", value, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ServiceBusTopicName", "consent-changes")]
+    [InlineData("ServiceBusSubscriptionName", "projector")]
+    [InlineData("Consent__ServiceBus__TopicName", "consent-changes")]
+    [InlineData("Consent__ServiceBus__SubscriptionName", "projector")]
+    [InlineData("Consent__ServiceBus__ConnectionName", "ServiceBusConnection")]
+    [InlineData("RepairSchedule", "*/30 * * * * *")]
+    [InlineData("Consent__Propagation__StalenessBound", "00:01:00")]
+    [InlineData("Consent__Propagation__RepairDelay", "00:00:30")]
+    [InlineData("Consent__Propagation__MaxDeliveryCount", "10")]
+    public void Settings_the_app_reads_have_their_documented_defaults(string setting, string expected)
+    {
+        var settings = CompiledTemplate.AppSettings();
+        Assert.True(settings.TryGetValue(setting, out var entry), $"App setting {setting} is missing.");
+
+        var resolved = ResolveThroughModuleOutputs(entry.Template, entry.Value);
+
+        Assert.Equal(expected, resolved);
+    }
+
+    [Theory]
+    [InlineData("Consent__Auth__Issuer", "authIssuer")]
+    [InlineData("Consent__Auth__Audience", "authAudience")]
+    [InlineData("Consent__Auth__Authority", "authAuthority")]
+    public void Jwt_settings_come_from_required_parameters(string setting, string parameter)
+    {
+        var (template, value) = CompiledTemplate.AppSettings()[setting];
+
+        var resolved = template.Resolve(value);
+
+        Assert.Equal(parameter, resolved.RootParameter);
+        Assert.False(resolved.IsKnown, $"{parameter} has a default; it must be given at deployment.");
+    }
+
+    [Fact]
+    public void The_consumer_max_delivery_count_is_the_same_parameter_as_the_subscription_s()
+    {
+        var (template, value) = CompiledTemplate.AppSettings()["Consent__Propagation__MaxDeliveryCount"];
+        var (subscriptionTemplate, subscription) = CompiledTemplate.Single("Microsoft.ServiceBus/namespaces/topics/subscriptions");
+
+        var setting = template.Resolve(value);
+        var subscriptionValue = subscriptionTemplate.Resolve(subscription["properties"]!["maxDeliveryCount"]);
+
+        Assert.Equal("maxDeliveryCount", setting.RootParameter);
+        Assert.Equal("maxDeliveryCount", subscriptionValue.RootParameter);
+    }
+
+    [Theory]
+    [InlineData("FUNCTIONS_WORKER_RUNTIME")]
+    [InlineData("FUNCTIONS_EXTENSION_VERSION")]
+    [InlineData("WEBSITE_RUN_FROM_PACKAGE")]
+    public void Settings_flex_consumption_rejects_are_absent(string setting)
+    {
+        Assert.DoesNotContain(setting, CompiledTemplate.AppSettings().Keys, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static string Literal(IReadOnlyDictionary<string, (ArmTemplate Template, JsonNode? Value)> settings, string name)
+    {
+        Assert.True(settings.TryGetValue(name, out var entry), $"App setting {name} is missing.");
+        return entry.Value!.GetValue<string>();
+    }
+
+    private static string Expression(IReadOnlyDictionary<string, (ArmTemplate Template, JsonNode? Value)> settings, string name) => Literal(settings, name);
+
+    // A module parameter the root fills from another module's output (topic and subscription names
+    // come from the Service Bus module, so the app listens where the template created them).
+    private static string? ResolveThroughModuleOutputs(ArmTemplate template, JsonNode? value)
+    {
+        var resolved = template.Resolve(value);
+        if (resolved.IsKnown)
+        {
+            return resolved.Text;
+        }
+
+        var expression = value!.GetValue<string>();
+        var parameter = System.Text.RegularExpressions.Regex.Match(expression, @"^\[(?:string\()?parameters\('([^']+)'\)\)?\]$");
+        if (!parameter.Success)
+        {
+            return null;
+        }
+
+        var moduleName = template.Path[(template.Path.LastIndexOf('/') + 1)..];
+        var passed = CompiledTemplate.OfType("Microsoft.Resources/deployments").Select(d => d.Resource).Single(d => d["name"]?.ToString() == moduleName)["properties"]!["parameters"]![parameter.Groups[1].Value]!["value"]!.GetValue<string>();
+        var output = System.Text.RegularExpressions.Regex.Match(passed, @"^\[reference\(resourceId\('Microsoft\.Resources/deployments', '([^']+)'\).*\)\.outputs\.([A-Za-z]+)\.value\]$");
+        if (!output.Success)
+        {
+            return null;
+        }
+
+        var source = CompiledTemplate.Root.SelfAndNested().Single(t => t.Path == "main/" + output.Groups[1].Value);
+        var sourceDeployment = CompiledTemplate.OfType("Microsoft.Resources/deployments").Select(d => d.Resource).Single(d => d["name"]?.ToString() == output.Groups[1].Value);
+        var outputValue = sourceDeployment["properties"]!["template"]!["outputs"]![output.Groups[2].Value]!["value"];
+        // e.g. [parameters('topicName')] or the name of a resource declared from it.
+        var outputText = outputValue!.GetValue<string>();
+        var nameOf = System.Text.RegularExpressions.Regex.Match(outputText, @"parameters\('([^']+)'\)\)?\]$");
+        return source.Resolve(JsonValue.Create(nameOf.Success ? $"[parameters('{nameOf.Groups[1].Value}')]" : outputText)).Text;
+    }
+}
