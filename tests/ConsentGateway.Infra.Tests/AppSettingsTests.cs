@@ -53,7 +53,7 @@ public sealed class AppSettingsTests
         var settings = CompiledTemplate.AppSettings();
 
         Assert.Equal("managedidentity", Literal(settings, $"{connection}__credential"));
-        Assert.Contains("identityClientId", Expression(settings, $"{connection}__clientId"), StringComparison.Ordinal);
+        Assert.Contains("identityClientId", Literal(settings, $"{connection}__clientId"), StringComparison.Ordinal);
         var locator = connection == "AzureWebJobsStorage" ? "__accountName" : "__fullyQualifiedNamespace";
         Assert.True(settings.ContainsKey(connection + locator), $"{connection}{locator} is missing.");
     }
@@ -63,14 +63,14 @@ public sealed class AppSettingsTests
     {
         var settings = CompiledTemplate.AppSettings();
 
-        Assert.Contains("tableEndpoint", Expression(settings, "Consent__Storage__ServiceUri"), StringComparison.Ordinal);
-        Assert.Contains("identityClientId", Expression(settings, "Consent__Storage__ManagedIdentityClientId"), StringComparison.Ordinal);
+        Assert.Contains("tableEndpoint", Literal(settings, "Consent__Storage__ServiceUri"), StringComparison.Ordinal);
+        Assert.Contains("identityClientId", Literal(settings, "Consent__Storage__ManagedIdentityClientId"), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Application_insights_telemetry_is_sent_with_the_identity_token()
     {
-        var value = Expression(CompiledTemplate.AppSettings(), "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+        var value = Literal(CompiledTemplate.AppSettings(), "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
 
         Assert.Contains("ClientId=", value, StringComparison.Ordinal);
         Assert.Contains("Authorization=AAD", value, StringComparison.Ordinal);
@@ -133,13 +133,12 @@ public sealed class AppSettingsTests
         Assert.DoesNotContain(setting, CompiledTemplate.AppSettings().Keys, StringComparer.OrdinalIgnoreCase);
     }
 
+    // The setting's value as written in the template: a literal, or the expression that computes it.
     private static string Literal(IReadOnlyDictionary<string, (ArmTemplate Template, JsonNode? Value)> settings, string name)
     {
         Assert.True(settings.TryGetValue(name, out var entry), $"App setting {name} is missing.");
         return entry.Value!.GetValue<string>();
     }
-
-    private static string Expression(IReadOnlyDictionary<string, (ArmTemplate Template, JsonNode? Value)> settings, string name) => Literal(settings, name);
 
     // A module parameter the root fills from another module's output (topic and subscription names
     // come from the Service Bus module, so the app listens where the template created them).

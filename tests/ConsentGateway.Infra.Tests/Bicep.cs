@@ -36,11 +36,14 @@ internal static class Bicep
     /// <summary><c>bicep --version</c>.</summary>
     public static BicepResult Version() => Run("--version");
 
-    /// <summary>The compiled ARM template of infra/main.bicep; fails the test if the build did not succeed cleanly.</summary>
+    /// <summary>
+    /// The compiled ARM template of infra/main.bicep; fails the test if the build failed. Warnings are
+    /// failed by the build test, not here, so that a warning does not hide what the template says.
+    /// </summary>
     public static JsonObject CompileMain()
     {
         var result = Build("main.bicep");
-        Assert.True(result.ExitCode == 0 && result.Diagnostics.Count == 0, $"bicep build main.bicep failed:\n{result}");
+        Assert.True(result.ExitCode == 0, $"bicep build main.bicep failed:\n{result}");
         return JsonNode.Parse(result.StandardOutput)?.AsObject() ?? throw new InvalidOperationException("bicep build printed no template.");
     }
 
