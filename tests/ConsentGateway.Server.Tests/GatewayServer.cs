@@ -45,8 +45,8 @@ public class GatewayServer : IAsyncLifetime
 
     public string ProjectionsTable { get; init; } = AzuriteServer.UniqueTableName("projections");
 
-    /// <summary>The staleness bound the server runs with (short, so tests of repair are quick).</summary>
-    public TimeSpan StalenessBound { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>The staleness bound the server runs with: the self-host's default.</summary>
+    public TimeSpan StalenessBound { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Replaces registrations of the server (fault injection).</summary>
     public Action<IServiceCollection>? OverrideServices { get; init; }

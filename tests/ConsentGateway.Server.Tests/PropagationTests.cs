@@ -25,7 +25,6 @@ public class PropagationTests
         using var service = server.AccountService();
         using var linked = await service.PutAsync($"/api/v1/devices/dev-{userId}/accounts/{userId}", null);
         using var changed = await service.PutAsync($"/api/v1/accounts/{userId}/partner-sharing", Json("""{"enabled":true}"""));
-        var accepted = Stopwatch.StartNew();
 
         var projections = server.Services.GetRequiredService<IProjectionStore>();
         await Eventually(server.StalenessBound, async () =>
@@ -35,7 +34,6 @@ public class PropagationTests
             return account?.Value is { Exists: true, Setting: true, SettingVersion: 1 }
                 && device?.Value.Accounts is [{ Setting: true, SettingVersion: 1 }];
         });
-        Assert.True(accepted.Elapsed < server.StalenessBound, $"took {accepted.Elapsed}");
 
         using var deleted = await service.DeleteAsync($"/api/v1/accounts/{userId}");
         await Eventually(server.StalenessBound, async () =>
