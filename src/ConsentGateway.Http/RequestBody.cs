@@ -25,7 +25,8 @@ public static class RequestBody
             return (null, TooLarge());
         }
 
-        var buffer = new byte[MaxBytes + 1];
+        // Sized to the declared length (one byte more, to notice a body longer than declared).
+        var buffer = new byte[(int)Math.Min(request.ContentLength ?? MaxBytes, MaxBytes) + 1];
         var length = 0;
         int read;
         while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
@@ -35,6 +36,12 @@ public static class RequestBody
             {
                 return (null, TooLarge());
             }
+        }
+
+        // A full buffer means more bytes than the request declared.
+        if (length == buffer.Length)
+        {
+            return (null, TooLarge());
         }
 
         try

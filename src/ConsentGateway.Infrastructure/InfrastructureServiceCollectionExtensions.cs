@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Azure.Identity;
 using ConsentGateway.Core.Consent;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.TableStorage;
@@ -37,7 +36,7 @@ public static class InfrastructureServiceCollectionExtensions
                     ? new TableServiceClient(serviceUri, credential, clientOptions)
                     : new TableServiceClient(storage.ConnectionString, clientOptions);
             })
-            .WithCredential(provider => CreateCredential(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value))
+            .WithCredential(provider => ManagedIdentity.Credential(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value.ManagedIdentityClientId))
 
             // Request URIs hold the partition and row keys, that is user and device ids: the SDK's
             // request log (forwarded to ILogger by AddAzureClients) would print them.
@@ -53,10 +52,4 @@ public static class InfrastructureServiceCollectionExtensions
 
     private static TableClient TableOf(IServiceProvider provider, Func<TableStorageOptions, string> tableName) =>
         provider.GetRequiredService<TableServiceClient>().GetTableClient(tableName(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value));
-
-    private static DefaultAzureCredential CreateCredential(TableStorageOptions storage) =>
-        new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            ManagedIdentityClientId = string.IsNullOrEmpty(storage.ManagedIdentityClientId) ? null : storage.ManagedIdentityClientId,
-        });
 }

@@ -19,6 +19,9 @@ public sealed record AccountProjection(string UserId, bool Exists, CountryCode C
     /// <summary>An account the source does not know at all.</summary>
     public static AccountProjection Missing(string userId) => new(userId, false, default, default, null, 0, 0);
 
+    /// <summary>The projection of what the source returned for <paramref name="userId"/> (nothing: missing).</summary>
+    public static AccountProjection Of(string userId, AccountRecord? account) => account is null ? Missing(userId) : From(account);
+
     public AccountLookup ToLookup() =>
         Exists ? AccountLookup.Found(new AccountFacts(Country, SignedUpAt, Setting, SettingVersion)) : AccountLookup.NotFound;
 

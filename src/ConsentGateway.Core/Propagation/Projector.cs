@@ -42,7 +42,7 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var account = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
-            var source = account is null ? AccountProjection.Missing(userId) : AccountProjection.From(account);
+            var source = AccountProjection.Of(userId, account);
             var stored = _accounts.Get(userId) ?? await projections.GetAccountAsync(userId, cancellationToken).ConfigureAwait(false);
             if (await TryPutAsync(_accounts, userId, source, stored, row => row == source, source.IsAtLeastAsNewAs, projections.TryPutAccountAsync, cancellationToken).ConfigureAwait(false))
             {
@@ -66,7 +66,7 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
             var linked = new List<AccountProjection>(device.LinkedUserIds.Count);
             foreach (var userId in device.LinkedUserIds)
             {
-                linked.Add(await ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false));
+                linked.Add(AccountProjection.Of(userId, await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false)));
             }
 
             var source = new DeviceProjection(adId, linked);
@@ -118,10 +118,5 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
         recent.Forget(key);
         return false;
     }
-
-    private async Task<AccountProjection> ReadAccountAsync(string userId, CancellationToken cancellationToken) =>
-        await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false) is { } account
-            ? AccountProjection.From(account)
-            : AccountProjection.Missing(userId);
 }
 

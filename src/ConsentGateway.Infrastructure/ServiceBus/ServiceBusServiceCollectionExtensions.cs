@@ -1,4 +1,3 @@
-using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
@@ -16,7 +15,7 @@ public static class ServiceBusServiceCollectionExtensions
     /// from <c>Consent:ServiceBus</c> (validated at start, connection setting included), one
     /// <see cref="ServiceBusClient"/> and one <see cref="ServiceBusSender"/> for the topic
     /// (singletons, disposed with the container; a sender registered before this call is kept,
-    /// which is how tests put a fake in). Identity-based access uses <see cref="DefaultAzureCredential"/>.
+    /// which is how tests put a fake in). Identity-based access uses <see cref="ManagedIdentity"/>.
     /// </summary>
     public static IServiceCollection AddConsentServiceBus(this IServiceCollection services, IConfiguration configuration)
     {
@@ -59,7 +58,6 @@ public static class ServiceBusServiceCollectionExtensions
         // Validated at start; reaching here without a namespace means validation was bypassed.
         var fullyQualifiedNamespace = connection.FullyQualifiedNamespace
             ?? throw new InvalidOperationException($"The Service Bus connection '{connection.Name}' is not configured.");
-        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = connection.ClientId });
-        return new ServiceBusClient(fullyQualifiedNamespace, credential, clientOptions);
+        return new ServiceBusClient(fullyQualifiedNamespace, ManagedIdentity.Credential(connection.ClientId), clientOptions);
     }
 }
