@@ -48,6 +48,17 @@ public class GatewayServer : IAsyncLifetime
     /// <summary>The staleness bound the server runs with: the self-host's default.</summary>
     public TimeSpan StalenessBound { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A policy document to run with instead of the shipped one (<c>Consent:PolicyPath</c>).</summary>
+    public string? PolicyPath { get; init; }
+
+    /// <summary>The key of proxy <c>tests</c>, which may ask about every partner (<c>*</c>).</summary>
+    public string ProxyKey { get; init; } = "proxy-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The key of proxy <c>limited</c>, which may ask about <see cref="LimitedProxyPartner"/> only.</summary>
+    public string LimitedProxyKey { get; init; } = "limited-" + Guid.NewGuid().ToString("N");
+
+    public const string LimitedProxyPartner = "google";
+
     /// <summary>Replaces registrations of the server (fault injection).</summary>
     public Action<IServiceCollection>? OverrideServices { get; init; }
 
@@ -77,7 +88,12 @@ public class GatewayServer : IAsyncLifetime
             "--Consent:Auth:Issuer", Issuer,
             "--Consent:Auth:Audience", Audience,
             "--Consent:Auth:SigningKey", SigningKey,
+            "--Consent:Proxies:tests:KeySha256", Sha256Hex(ProxyKey),
+            "--Consent:Proxies:tests:Partners:0", "*",
+            "--Consent:Proxies:limited:KeySha256", Sha256Hex(LimitedProxyKey),
+            "--Consent:Proxies:limited:Partners:0", LimitedProxyPartner,
             "--Logging:LogLevel:Default", "Critical",
+            .. PolicyPath is null ? Array.Empty<string>() : ["--Consent:PolicyPath", PolicyPath],
         ], OverrideServices);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -114,6 +130,9 @@ public class GatewayServer : IAsyncLifetime
             IntentsTable = IntentsTable,
             ProjectionsTable = ProjectionsTable,
             StalenessBound = StalenessBound,
+            PolicyPath = PolicyPath,
+            ProxyKey = ProxyKey,
+            LimitedProxyKey = LimitedProxyKey,
             OverrideServices = overrideServices,
         };
 
@@ -125,6 +144,16 @@ public class GatewayServer : IAsyncLifetime
 
     /// <summary>An app acting for <paramref name="userId"/> (scope consent.user).</summary>
     public HttpClient User(string userId) => Client(Token(userId, Scopes.User));
+
+    /// <summary>An egress proxy's client: <c>X-Consent-Key</c> of proxy <c>tests</c> (every partner) unless another key is given.</summary>
+    public HttpClient Proxy(string? key = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Consent-Key", key ?? ProxyKey);
+        return client;
+    }
+
+    public static string Sha256Hex(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public HttpClient Client(string? token)
     {
