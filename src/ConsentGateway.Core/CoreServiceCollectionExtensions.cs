@@ -1,4 +1,5 @@
 using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Configuration;
@@ -32,7 +33,23 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Projector>();
         services.AddSingleton<ChangeNoticeConsumer>();
         services.AddSingleton<Repairer>();
+
+        services.AddOptions<EvaluationOptions>().Bind(configuration.GetSection(EvaluationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EvaluationOptions>, EvaluationOptionsValidator>();
+        services.AddSingleton<EvaluationMetrics>();
+        services.AddSingleton<SubjectCache>();
+        services.AddSingleton<DecisionLog>();
+        services.AddSingleton<DecisionService>();
         return services;
+    }
+
+    private sealed class EvaluationOptionsValidator(IOptions<PropagationOptions> propagation) : IValidateOptions<EvaluationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EvaluationOptions options)
+        {
+            var problems = options.Problems(propagation.Value.StalenessBound).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 
     private sealed class PropagationOptionsValidator : IValidateOptions<PropagationOptions>

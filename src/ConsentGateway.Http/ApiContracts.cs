@@ -26,6 +26,15 @@ public sealed record DeviceResponse(string AdId);
 
 public sealed record DeviceLinkResponse(string AdId, string UserId);
 
+/// <summary>The subject of an evaluation: a user, a device, or both.</summary>
+public sealed record SubjectBody(string? UserId, string? DeviceAdId);
+
+/// <summary>Body of <c>POST /api/v1/evaluate</c>, and one request of a batch (<c>id</c> is echoed in its result).</summary>
+public sealed record EvaluateBody(string? Id, string? Partner, string? Via, SubjectBody? Subject, IReadOnlyList<string>? Data, string? Country);
+
+/// <summary>Body of <c>POST /api/v1/evaluate/batch</c>.</summary>
+public sealed record BatchBody(IReadOnlyList<EvaluateBody>? Requests);
+
 /// <summary>
 /// Strict JSON for the API: camelCase, unknown or duplicate properties are refused, numbers
 /// are not read from strings. Source-generated, so nothing is reflected at run time.
@@ -43,4 +52,6 @@ public sealed record DeviceLinkResponse(string AdId, string UserId);
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DeviceLinkResponse))]
+[JsonSerializable(typeof(EvaluateBody))]
+[JsonSerializable(typeof(BatchBody))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

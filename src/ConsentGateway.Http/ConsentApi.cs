@@ -56,6 +56,23 @@ public static class ConsentApi
             .Produces<DeviceLinkResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        var proxies = api.MapGroup(string.Empty).WithTags("Egress proxies");
+        proxies.MapPost(Routes.Evaluate, (EvaluationEndpoints e, HttpContext c) => e.EvaluateAsync(c))
+            .WithName("Evaluate").WithSummary("May this data about this user or device go to this partner? (X-Consent-Key)")
+            .Accepts<EvaluateBody>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        proxies.MapPost(Routes.EvaluateBatch, (EvaluationEndpoints e, HttpContext c) => e.EvaluateBatchAsync(c))
+            .WithName("EvaluateBatch").WithSummary("Up to 1,000 evaluations in one call; results in request order. (X-Consent-Key)")
+            .Accepts<BatchBody>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        proxies.Map(Routes.Check, (EvaluationEndpoints e, HttpContext c) => e.CheckAsync(c))
+            .WithName("Check").WithSummary("nginx auth_request / Envoy ext_authz: X-Consent-* headers in, 200 or 403 with the decision in headers out.")
+            .Produces(StatusCodes.Status200OK);
+
         return app;
     }
 }

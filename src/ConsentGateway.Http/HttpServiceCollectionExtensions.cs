@@ -1,6 +1,8 @@
+using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Http;
 
@@ -11,6 +13,12 @@ public static class HttpServiceCollectionExtensions
     {
         services.AddConsentAuthentication(configuration);
         services.AddSingleton<AccountEndpoints>();
+
+        services.AddOptions<ProxyOptions>().Configure(options => options.Bind(configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddSingleton<ProxyAuthenticator>();
+        services.AddSingleton<DecisionJson>();
+        services.AddSingleton<EvaluationEndpoints>();
 
         // Problems the framework writes itself (unknown route, wrong method, unhandled error)
         // get the same shape and a stable code as ours.
@@ -25,5 +33,14 @@ public static class HttpServiceCollectionExtensions
             }
         });
         return services;
+    }
+
+    private sealed class ProxyOptionsValidator(CompiledPolicy policy) : IValidateOptions<ProxyOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ProxyOptions options)
+        {
+            var problems = options.Problems(policy).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

@@ -11,7 +11,7 @@ public static class RequestBody
     /// <summary>The API's bodies are a few dozen bytes; anything near this limit is not one of them.</summary>
     public const int MaxBytes = 16 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes = MaxBytes)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -20,28 +20,28 @@ public static class RequestBody
             return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON: Content-Type: application/json."));
         }
 
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBytes));
         }
 
         // Sized to the declared length (one byte more, to notice a body longer than declared).
-        var buffer = new byte[(int)Math.Min(request.ContentLength ?? MaxBytes, MaxBytes) + 1];
+        var buffer = new byte[(int)Math.Min(request.ContentLength ?? maxBytes, maxBytes) + 1];
         var length = 0;
         int read;
         while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
         {
             length += read;
-            if (length > MaxBytes)
+            if (length > maxBytes)
             {
-                return (null, TooLarge());
+                return (null, TooLarge(maxBytes));
             }
         }
 
         // A full buffer means more bytes than the request declared.
         if (length == buffer.Length)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBytes));
         }
 
         try
@@ -66,8 +66,8 @@ public static class RequestBody
         contentType is not null
         && contentType.Split(';', 2)[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    private static IResult TooLarge() =>
-        Problems.Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body must be at most {MaxBytes} bytes.");
+    private static IResult TooLarge(int maxBytes) =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body must be at most {maxBytes} bytes.");
 
     private static IResult Invalid(string code, string detail) => Problems.From(Failure.Invalid(code, detail));
 }

@@ -9,4 +9,9 @@ public static class Routes
     public const string History = "v1/accounts/{userId}/partner-sharing/history";
     public const string Device = "v1/devices/{adId}";
     public const string DeviceLink = "v1/devices/{adId}/accounts/{userId}";
+    public const string Evaluate = "v1/evaluate";
+    public const string EvaluateBatch = "v1/evaluate/batch";
+
+    /// <summary><c>/api/v1/check</c> and any path below it (a catch-all matches nothing too).</summary>
+    public const string Check = "v1/check/{*rest}";
 }

@@ -42,8 +42,22 @@ public static class ReasonCodes
 
     public static IReadOnlyList<ReasonCode> All { get; } = Enum.GetValues<ReasonCode>();
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<uint, string> Joined = new();
+
     /// <summary>The wire form, e.g. <c>SETTING_DISABLED</c>; returns a cached string.</summary>
     public static string ToCode(this ReasonCode reason) => Codes[(int)reason];
+
+    /// <summary>The codes in priority order, comma-separated; one string per distinct set, made once.</summary>
+    public static string ToCodes(this ReasonSet reasons) => Joined.GetOrAdd(reasons.Bits, static bits =>
+    {
+        var codes = new List<string>();
+        foreach (var reason in new ReasonSet(bits))
+        {
+            codes.Add(reason.ToCode());
+        }
+
+        return string.Join(',', codes);
+    });
 }
 
 /// <summary>A set of <see cref="ReasonCode"/>s as bits: copying and combining never allocates.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using ConsentGateway.Core.Evaluation;
 
@@ -59,6 +60,8 @@ public sealed class CompiledPolicy
 {
     private readonly uint[] _regionsByCountry;
     private readonly FrozenDictionary<string, int> _dataIndex;
+    private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _dataIndexBySpan;
+    private readonly ConcurrentDictionary<ulong, string> _namesBySet = new();
     private readonly FrozenDictionary<string, Partner> _partners;
     private readonly uint _regionsDefaultDisabled;
     private readonly uint _regionsDefaultEnabled;
@@ -94,6 +97,7 @@ public sealed class CompiledPolicy
 
         DataItems = dataItems;
         _dataIndex = dataIndex.ToFrozenDictionary(StringComparer.Ordinal);
+        _dataIndexBySpan = _dataIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         NeverShared = DataSetOf(document.NeverShared!);
 
         RegionScope ScopeOf(string region) =>
@@ -153,6 +157,21 @@ public sealed class CompiledPolicy
     }
 
     public bool TryGetDataItem(string name, out int item) => _dataIndex.TryGetValue(name, out item);
+
+    /// <summary>As <see cref="TryGetDataItem(string, out int)"/>, for a name inside a longer text (a header's comma list).</summary>
+    public bool TryGetDataItem(ReadOnlySpan<char> name, out int item) => _dataIndexBySpan.TryGetValue(name, out item);
+
+    /// <summary>The items' names in canonical order, comma-separated; one string per distinct set, made once.</summary>
+    public string NamesOf(DataSet items) => _namesBySet.GetOrAdd(items.Bits, static (bits, policy) =>
+    {
+        var names = new List<string>();
+        foreach (var item in new DataSet(bits))
+        {
+            names.Add(policy.DataItems[item]);
+        }
+
+        return string.Join(',', names);
+    }, this);
 
     public bool TryGetPartner(string id, out Partner partner) => _partners.TryGetValue(id, out partner!);
 

@@ -1,0 +1,118 @@
+using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Policy;
+
+namespace ConsentGateway.Core.Evaluation;
+
+/// <summary>
+/// One question of an egress proxy, validated and resolved against the policy: the request the
+/// evaluator decides, and the subject ids whose projection rows it needs.
+/// </summary>
+/// <param name="PartnerId">The partner id as asked (known to the policy or not).</param>
+/// <param name="ViaId">The processor id as asked, or <c>null</c>.</param>
+public readonly record struct EvaluationQuestion(DecisionRequest Request, string PartnerId, string? ViaId, string? UserId, string? DeviceAdId)
+{
+    /// <summary>Validates the parts of a question; each way it can be wrong is a distinct 400 code.</summary>
+    /// <param name="data">The data items, already resolved (see <see cref="ParseData(CompiledPolicy, IReadOnlyList{string}?)"/>).</param>
+    public static Outcome<EvaluationQuestion> Create(
+        CompiledPolicy policy, string? partner, string? via, string? userId, string? deviceAdId, Outcome<DataSet> data, string? country)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (string.IsNullOrEmpty(partner))
+        {
+            return Failure.Invalid("missing-partner", "The partner the data goes to is required.");
+        }
+
+        if (!Identifiers.IsValid(partner) || (via is not null && !Identifiers.IsValid(via)))
+        {
+            return Failure.Invalid("invalid-partner", $"A partner id is 1-{Identifiers.MaxLength} letters, digits, '.', '_', '-' or ':'.");
+        }
+
+        if (userId is null && deviceAdId is null)
+        {
+            return Failure.Invalid("missing-subject", "The subject needs at least one id: a user id, a device advertising id, or both.");
+        }
+
+        if (userId is not null && Identifiers.CheckUserId(userId) is { } invalidUser)
+        {
+            return invalidUser;
+        }
+
+        if (deviceAdId is not null && Identifiers.CheckDeviceId(deviceAdId) is { } invalidDevice)
+        {
+            return invalidDevice;
+        }
+
+        if (data.Failure is { } invalidData)
+        {
+            return invalidData;
+        }
+
+        var countryCode = default(CountryCode);
+        if (country is not null && !CountryCode.TryParse(country, out countryCode))
+        {
+            return Failure.Invalid("invalid-country", "The country must be an ISO 3166-1 alpha-2 code, e.g. DE.");
+        }
+
+        var request = new DecisionRequest(policy.ResolvePartner(partner), policy.ResolvePartner(via), data.Value, countryCode);
+        return new EvaluationQuestion(request, partner, via, userId, deviceAdId);
+    }
+
+    /// <summary>The data items of a JSON question: a non-empty list of names the policy knows.</summary>
+    public static Outcome<DataSet> ParseData(CompiledPolicy policy, IReadOnlyList<string>? names)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (names is null || names.Count == 0)
+        {
+            return MissingData();
+        }
+
+        var data = DataSet.Empty;
+        foreach (var name in names)
+        {
+            if (name is null || !policy.TryGetDataItem(name, out var item))
+            {
+                return UnknownData(policy);
+            }
+
+            data = data.Union(DataSet.Of(item));
+        }
+
+        return data;
+    }
+
+    /// <summary>The data items of a header: a comma list of names the policy knows, spaces allowed around each.</summary>
+    public static Outcome<DataSet> ParseDataList(CompiledPolicy policy, string? list)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return MissingData();
+        }
+
+        var data = DataSet.Empty;
+        var rest = list.AsSpan();
+        while (true)
+        {
+            var comma = rest.IndexOf(',');
+            var name = (comma < 0 ? rest : rest[..comma]).Trim(' ');
+            if (!policy.TryGetDataItem(name, out var item))
+            {
+                return UnknownData(policy);
+            }
+
+            data = data.Union(DataSet.Of(item));
+            if (comma < 0)
+            {
+                return data;
+            }
+
+            rest = rest[(comma + 1)..];
+        }
+    }
+
+    private static Failure MissingData() =>
+        Failure.Invalid("missing-data", "The data items to send are required: at least one name.");
+
+    private static Failure UnknownData(CompiledPolicy policy) =>
+        Failure.Invalid("unknown-data-item", $"Every data item must be one the policy names: {string.Join(", ", policy.DataItems)}.");
+}

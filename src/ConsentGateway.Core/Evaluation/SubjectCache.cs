@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using ConsentGateway.Core.Propagation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Core.Evaluation;
+
+/// <summary>A device as read for a decision: its status and, when found, its linked accounts.</summary>
+public readonly record struct DeviceLookup(LookupStatus Status, AccountLookup[] Accounts)
+{
+    public static DeviceLookup NotFound => new(LookupStatus.NotFound, []);
+
+    public static DeviceLookup Unavailable => new(LookupStatus.Unavailable, []);
+}
+
+/// <summary>A value read from the projection, and when the read began (a <see cref="TimeProvider"/> timestamp).</summary>
+public readonly record struct Fresh<T>(T Value, long ReadAt);
+
+/// <summary>
+/// The decision projection as decisions read it: one in-memory entry per subject id (an
+/// account or a device, never anything shared between subjects), trusted for the cache TTL
+/// from when its read began. A subject still asked about in the second half of its TTL is read
+/// again in the background, so a busy subject never waits; concurrent misses of one subject
+/// share one read. A read that fails or outlasts the store timeout answers
+/// <see cref="LookupStatus.Unavailable"/>, which the evaluator turns into a deny.
+/// </summary>
+public sealed partial class SubjectCache : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly EvaluationOptions _options;
+    private readonly ILogger<SubjectCache> _logger;
+    private readonly EvaluationMetrics _metrics;
+    private readonly Shelf<AccountLookup> _accounts;
+    private readonly Shelf<DeviceLookup> _devices;
+    private readonly ITimer _sweeper;
+    private int _refreshing;
+
+    public SubjectCache(
+        IProjectionStore store,
+        TimeProvider time,
+        IOptions<EvaluationOptions> options,
+        IOptions<PropagationOptions> propagation,
+        EvaluationMetrics metrics,
+        ILogger<SubjectCache> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(propagation);
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _metrics = metrics;
+        Ttl = _options.EffectiveCacheTtl(propagation.Value.StalenessBound);
+        _accounts = new Shelf<AccountLookup>(this, AccountLookup.Unavailable, async (userId, token) =>
+            (await store.GetAccountAsync(userId, token).ConfigureAwait(false))?.Value.ToLookup() ?? AccountLookup.NotFound);
+        _devices = new Shelf<DeviceLookup>(this, DeviceLookup.Unavailable, async (adId, token) =>
+            await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is { } device
+                ? new DeviceLookup(LookupStatus.Found, [.. device.Value.Accounts.Select(a => a.ToLookup())])
+                : DeviceLookup.NotFound);
+        _sweeper = time.CreateTimer(_ => Sweep(), null, Ttl, Ttl);
+    }
+
+    /// <summary>How long an entry is trusted from when its read began.</summary>
+    public TimeSpan Ttl { get; }
+
+    /// <summary>Entries held (expired ones go at the next sweep, every TTL).</summary>
+    public int Count => _accounts.Count + _devices.Count;
+
+    public ValueTask<Fresh<AccountLookup>> GetAccountAsync(string userId, CancellationToken cancellationToken) =>
+        _accounts.GetAsync(userId, cancellationToken);
+
+    public ValueTask<Fresh<DeviceLookup>> GetDeviceAsync(string adId, CancellationToken cancellationToken) =>
+        _devices.GetAsync(adId, cancellationToken);
+
+    /// <summary>How much longer a value read at <paramref name="readAt"/> may be trusted (zero once expired).</summary>
+    public TimeSpan RemainingTrust(long readAt)
+    {
+        var remaining = Ttl - _time.GetElapsedTime(readAt);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+
+    private void Sweep()
+    {
+        _accounts.Sweep();
+        _devices.Sweep();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A projection read failed or took longer than the store timeout; the decision denies with STORE_UNAVAILABLE.")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A background re-read of a projection row failed; the entry stays until its TTL.")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    /// <summary>The entries of one kind of subject.</summary>
+    private sealed class Shelf<T>(SubjectCache owner, T unavailable, Func<string, CancellationToken, Task<T>> read)
+    {
+        private readonly ConcurrentDictionary<string, Fresh<T>> _entries = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<Task<Fresh<T>>>> _reads = new(StringComparer.Ordinal);
+
+        public int Count => _entries.Count;
+
+        public ValueTask<Fresh<T>> GetAsync(string id, CancellationToken cancellationToken)
+        {
+            if (_entries.TryGetValue(id, out var entry))
+            {
+                var age = owner._time.GetElapsedTime(entry.ReadAt);
+                if (age < owner.Ttl)
+                {
+                    if (age >= owner.Ttl / 2)
+                    {
+                        RefreshInBackground(id);
+                    }
+
+                    owner._metrics.CacheHit();
+                    return ValueTask.FromResult(entry);
+                }
+            }
+
+            owner._metrics.CacheMiss();
+            return ReadNowAsync(id, cancellationToken);
+        }
+
+        public void Sweep()
+        {
+            foreach (var entry in _entries)
+            {
+                if (owner._time.GetElapsedTime(entry.Value.ReadAt) >= owner.Ttl)
+                {
+                    _entries.TryRemove(entry);
+                }
+            }
+        }
+
+        private async ValueTask<Fresh<T>> ReadNowAsync(string id, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await SharedRead(id).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                owner._metrics.StoreUnavailable();
+                LogReadFailed(owner._logger, ex);
+                return new Fresh<T>(unavailable, owner._time.GetTimestamp());
+            }
+        }
+
+        private void RefreshInBackground(string id)
+        {
+            if (_reads.ContainsKey(id))
+            {
+                return;
+            }
+
+            if (Interlocked.Increment(ref owner._refreshing) > owner._options.MaxConcurrentRefreshes)
+            {
+                Interlocked.Decrement(ref owner._refreshing);
+                return;
+            }
+
+            _ = RefreshAsync(id);
+        }
+
+        private async Task RefreshAsync(string id)
+        {
+            try
+            {
+                await SharedRead(id).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LogRefreshFailed(owner._logger, ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref owner._refreshing);
+            }
+        }
+
+        // One read per subject at a time, whoever asks; it is not cancelled with any one caller.
+        private Task<Fresh<T>> SharedRead(string id)
+        {
+            var shared = _reads.GetOrAdd(id, static (id, shelf) => new Lazy<Task<Fresh<T>>>(() => shelf.ReadAsync(id)), this);
+            return shared.Value;
+        }
+
+        private async Task<Fresh<T>> ReadAsync(string id)
+        {
+            try
+            {
+                var readAt = owner._time.GetTimestamp();
+                using var timeout = new CancellationTokenSource(owner._options.StoreTimeout, owner._time);
+                var value = await read(id, timeout.Token).ConfigureAwait(false);
+                var fresh = new Fresh<T>(value, readAt);
+                _entries.AddOrUpdate(id, static (_, fresh) => fresh, static (_, current, fresh) => current.ReadAt > fresh.ReadAt ? current : fresh, fresh);
+                return fresh;
+            }
+            finally
+            {
+                _reads.TryRemove(id, out _);
+            }
+        }
+    }
+}
