@@ -26,11 +26,13 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
 {
     private const string Issuer = "functions-tests";
     private const string Audience = "consent-gateway";
+    private const string ProxyKey = "functions-proxy-key";
     private static readonly string SigningKey = new('f', 40);
 
     private readonly AzuriteServer _azurite = new();
     private ServiceProvider _services = null!;
     private AccountFunctions _functions = null!;
+    private EvaluationFunctions _evaluations = null!;
 
     public async Task InitializeAsync()
     {
@@ -43,6 +45,8 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             ["Consent:Auth:Issuer"] = Issuer,
             ["Consent:Auth:Audience"] = Audience,
             ["Consent:Auth:SigningKey"] = SigningKey,
+            ["Consent:Proxies:fn-proxy:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ProxyKey))),
+            ["Consent:Proxies:fn-proxy:Partners"] = "*",
             ["ServiceBusConnection"] = "Endpoint=sb://functions-tests.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + SigningKey,
         }).Build();
 
@@ -63,6 +67,7 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
         }
 
         _functions = new AccountFunctions(_services.GetRequiredService<AccountEndpoints>());
+        _evaluations = new EvaluationFunctions(_services.GetRequiredService<EvaluationEndpoints>());
     }
 
     public async Task DisposeAsync()
@@ -124,12 +129,34 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
         Assert.Equal("unauthorized", response.Json.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task Proxies_are_answered_through_the_functions()
+    {
+        // Nothing projects in this test: the account is unknown to the decision projection.
+        var question = """{"partner":"google","subject":{"userId":"fn-nobody"},"data":["ip_address"]}""";
+        var evaluated = await InvokeAsync(c => _evaluations.Evaluate(c.Request), "POST", token: null, question, proxyKey: ProxyKey);
+        var batch = await InvokeAsync(c => _evaluations.EvaluateBatch(c.Request), "POST", token: null, $$"""{"requests":[{{question}}]}""", proxyKey: ProxyKey);
+        var check = await InvokeAsync(c => _evaluations.Check(c.Request), "HEAD", token: null, proxyKey: ProxyKey, headers: new()
+        {
+            ["X-Consent-Partner"] = "google",
+            ["X-Consent-User"] = "fn-nobody",
+            ["X-Consent-Data"] = "ip_address",
+        });
+        var unauthenticated = await InvokeAsync(c => _evaluations.Evaluate(c.Request), "POST", token: null, question, proxyKey: "not-a-proxy-key");
+
+        Assert.Equal((HttpStatusCode.OK, "deny", "UNKNOWN_ACCOUNT"), (evaluated.Status, evaluated.Json.GetProperty("decision").GetString(), evaluated.Json.GetProperty("reasons")[0].GetString()));
+        Assert.Equal("UNKNOWN_ACCOUNT", batch.Json.GetProperty("results")[0].GetProperty("denied")[0].GetProperty("reason").GetString());
+        Assert.Equal((HttpStatusCode.Forbidden, "deny", "UNKNOWN_ACCOUNT"), (check.Status, check.Headers["X-Consent-Decision"].ToString(), check.Headers["X-Consent-Reason"].ToString()));
+        Assert.Equal((HttpStatusCode.Unauthorized, "proxy-unauthorized"), (unauthenticated.Status, unauthenticated.Json.GetProperty("code").GetString()));
+    }
+
     private static string Token(string subject, string scope) =>
         DevTokens.Create(new AuthOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey }, subject, [scope], TimeSpan.FromMinutes(5));
 
     // Builds the HttpContext the ASP.NET Core integration would pass, invokes the function, and
     // executes its IActionResult as the integration's middleware does.
-    private async Task<Answer> InvokeAsync(Func<HttpContext, Task<IActionResult>> function, string method, string? token, string? body = null, string? ifMatch = null)
+    private async Task<Answer> InvokeAsync(
+        Func<HttpContext, Task<IActionResult>> function, string method, string? token, string? body = null, string? ifMatch = null, string? proxyKey = null, Dictionary<string, string>? headers = null)
     {
         await using var scope = _services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
@@ -150,6 +177,16 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             context.Request.Headers.IfMatch = ifMatch;
         }
 
+        if (proxyKey is not null)
+        {
+            context.Request.Headers["X-Consent-Key"] = proxyKey;
+        }
+
+        foreach (var (name, value) in headers ?? [])
+        {
+            context.Request.Headers[name] = value;
+        }
+
         using var responseBody = new MemoryStream();
         context.Response.Body = responseBody;
 
@@ -161,8 +198,9 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             (HttpStatusCode)context.Response.StatusCode,
             context.Response.ContentType?.Split(';')[0],
             context.Response.Headers.ETag.ToString(),
-            text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+            text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(),
+            context.Response.Headers);
     }
 
-    private sealed record Answer(HttpStatusCode Status, string? ContentType, string ETag, JsonElement Json);
+    private sealed record Answer(HttpStatusCode Status, string? ContentType, string ETag, JsonElement Json, IHeaderDictionary Headers);
 }

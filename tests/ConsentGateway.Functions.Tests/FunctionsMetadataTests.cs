@@ -20,11 +20,14 @@ public class FunctionsMetadataTests
         { "GetPartnerSharingHistory", "get", "v1/accounts/{userId}/partner-sharing/history" },
         { "PutDevice", "put", "v1/devices/{adId}" },
         { "PutDeviceLink", "put", "v1/devices/{adId}/accounts/{userId}" },
+        { "Evaluate", "post", "v1/evaluate" },
+        { "EvaluateBatch", "post", "v1/evaluate/batch" },
+        { "Check", "get,head,post,put,patch,delete,options", "v1/check/{*rest}" },
     };
 
     [Theory]
     [MemberData(nameof(HttpFunctions))]
-    public void Each_http_function_is_declared_with_its_route_method_and_auth_level(string name, string method, string route)
+    public void Each_http_function_is_declared_with_its_route_method_and_auth_level(string name, string methods, string route)
     {
         var function = Assert.Single(Metadata, f => (string?)f!["name"] == name)!;
         Assert.Equal("dotnet-isolated", (string?)function["language"]);
@@ -32,9 +35,9 @@ public class FunctionsMetadataTests
 
         Assert.Equal("In", (string?)trigger["direction"]);
         Assert.Equal(route, (string?)trigger["route"]);
-        Assert.Equal([method], trigger["methods"]!.AsArray().Select(m => (string?)m));
+        Assert.Equal(methods.Split(','), trigger["methods"]!.AsArray().Select(m => (string?)m));
 
-        // Anonymous at the host: every call is authenticated by its bearer JWT in the app.
+        // Anonymous at the host: every call is authenticated in the app (a bearer JWT, or a proxy's X-Consent-Key).
         Assert.Equal("Anonymous", (string?)trigger["authLevel"]);
         Assert.Contains(function["bindings"]!.AsArray(), b => (string?)b!["type"] == "http" && (string?)b["direction"] == "Out");
     }

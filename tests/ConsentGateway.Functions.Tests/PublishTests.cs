@@ -67,6 +67,11 @@ public sealed class PublishTests : IAsyncLifetime
             ["GetPartnerSharingHistory"] = ("get", "v1/accounts/{userId}/partner-sharing/history"),
             ["PutDevice"] = ("put", "v1/devices/{adId}"),
             ["PutDeviceLink"] = ("put", "v1/devices/{adId}/accounts/{userId}"),
+            ["Evaluate"] = ("post", "v1/evaluate"),
+            ["EvaluateBatch"] = ("post", "v1/evaluate/batch"),
+
+            // nginx auth_request and Envoy ext_authz send the original method, on any sub-path.
+            ["Check"] = ("get,head,post,put,patch,delete,options", "v1/check/{*rest}"),
         };
 
         Assert.Equal(http.Keys.Append("ProjectChange").Append("Repair").Order(StringComparer.Ordinal), _metadata.Select(f => (string)f!["name"]!).Order(StringComparer.Ordinal));
@@ -75,7 +80,7 @@ public sealed class PublishTests : IAsyncLifetime
         {
             var trigger = Trigger(name);
             Assert.Equal(("httpTrigger", route, "Anonymous"), ((string?)trigger["type"], (string?)trigger["route"], (string?)trigger["authLevel"]));
-            Assert.Equal([method], trigger["methods"]!.AsArray().Select(m => (string?)m));
+            Assert.Equal(method.Split(','), trigger["methods"]!.AsArray().Select(m => (string?)m));
         }
 
         var projectChange = Trigger("ProjectChange");

@@ -1,0 +1,30 @@
+using ConsentGateway.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ConsentGateway.Functions;
+
+/// <summary>
+/// HTTP triggers for partner egress proxies: each hands the request to the shared
+/// <see cref="EvaluationEndpoints"/>. Anonymous at the Functions level because every call is
+/// authenticated by its <c>X-Consent-Key</c> in the shared layer.
+/// </summary>
+public sealed class EvaluationFunctions(EvaluationEndpoints endpoints)
+{
+    [Function(nameof(Evaluate))]
+    public async Task<IActionResult> Evaluate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Evaluate)] HttpRequest request) =>
+        new ResultActionResult(await endpoints.EvaluateAsync(request.HttpContext));
+
+    [Function(nameof(EvaluateBatch))]
+    public async Task<IActionResult> EvaluateBatch(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.EvaluateBatch)] HttpRequest request) =>
+        new ResultActionResult(await endpoints.EvaluateBatchAsync(request.HttpContext));
+
+    /// <summary>Any method: nginx <c>auth_request</c> and Envoy <c>ext_authz</c> send the original request's.</summary>
+    [Function(nameof(Check))]
+    public async Task<IActionResult> Check(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "post", "put", "patch", "delete", "options", Route = Routes.Check)] HttpRequest request) =>
+        new ResultActionResult(await endpoints.CheckAsync(request.HttpContext));
+}
