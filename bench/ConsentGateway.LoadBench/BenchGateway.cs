@@ -26,7 +26,8 @@ internal sealed class BenchGateway : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<BenchGateway> StartAsync()
+    /// <param name="settings">More configuration, as <c>--Key value</c> pairs (they override the defaults).</param>
+    public static async Task<BenchGateway> StartAsync(params string[] settings)
     {
         var azurite = new AzuriteServer();
         await azurite.InitializeAsync();
@@ -39,6 +40,7 @@ internal sealed class BenchGateway : IAsyncDisposable
             "--Consent:Auth:Audience", "bench",
             "--Consent:Auth:SigningKey", signingKey,
             "--Logging:LogLevel:Default", "Warning",
+            .. settings,
         ]);
         await app.StartAsync();
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());

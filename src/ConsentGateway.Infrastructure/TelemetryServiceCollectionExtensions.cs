@@ -1,3 +1,4 @@
+using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,8 @@ namespace ConsentGateway.Infrastructure;
 public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
-    /// Exports the gateway's OpenTelemetry metrics (propagation lag, repairs, dead letters) by
+    /// Exports the gateway's OpenTelemetry metrics (propagation lag, repairs, dead letters;
+    /// decisions by outcome and reason, cache hits and misses, store timeouts) by
     /// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured; without it the instruments
     /// still exist for in-process listeners (tests, benchmarks) and cost nothing.
     /// </summary>
@@ -17,7 +19,7 @@ public static class TelemetryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PropagationMetrics.MeterName).AddOtlpExporter());
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(PropagationMetrics.MeterName, EvaluationMetrics.MeterName).AddOtlpExporter());
         }
 
         return services;

@@ -1,0 +1,202 @@
+using System.Diagnostics.Metrics;
+using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Propagation;
+using ConsentGateway.Testing.InMemory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConsentGateway.Core.Tests.Evaluation;
+
+/// <summary>Decisions over the projection: freshness (ttlSeconds), fail-closed, batches, the decision log and counters.</summary>
+public sealed class DecisionServiceTests : IDisposable
+{
+    private static readonly CompiledPolicy Policy = PolicyLoader.Load(null);
+    private static readonly DateTimeOffset SignedUp = new(2021, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryProjectionStore _store = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly RecordingLoggerFactory _logs = new();
+    private readonly SubjectCache _cache;
+    private readonly DecisionService _decisions;
+
+    public DecisionServiceTests()
+    {
+        var evaluation = Options.Create(new EvaluationOptions { SubjectHashKey = "a-test-key-of-enough-length" });
+        var metrics = new EvaluationMetrics(_meters);
+        _cache = new SubjectCache(_store, _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), metrics, NullLogger<SubjectCache>.Instance);
+        _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, evaluation), metrics);
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _meters.Dispose();
+    }
+
+    [Fact]
+    public async Task The_ttl_is_what_is_left_of_the_cache_ttl_of_the_oldest_entry_used()
+    {
+        await PutAccountAsync("u1", setting: true);
+        await _store.TryPutDeviceAsync(new DeviceProjection("d1", [Account("u1", true)]), null, default);
+
+        var fresh = await _decisions.DecideAsync(Ask("google", userId: "u1"), default);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var both = await _decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), default);
+
+        // The cache TTL is 5 s (a quarter of 20 s): the user entry is 2 s old, the device entry new.
+        Assert.Equal(5, fresh.TtlSeconds);
+        Assert.Equal(3, both.TtlSeconds);
+        Assert.Equal(DecisionOutcome.Allow, both.Decision.Outcome);
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_answer_denies_with_store_unavailable_and_a_ttl_of_zero()
+    {
+        var failing = new SubjectCache(new FailingStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
+        using var _ = failing;
+        var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(_meters));
+
+        var record = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), default);
+
+        Assert.Equal(DecisionOutcome.Deny, record.Decision.Outcome);
+        Assert.True(record.Decision.Reasons.Contains(ReasonCode.StoreUnavailable));
+        Assert.Equal(0, record.TtlSeconds);
+    }
+
+    [Fact]
+    public async Task A_batch_answers_in_order_with_distinct_decision_ids()
+    {
+        await PutAccountAsync("on", setting: true);
+        await PutAccountAsync("off", setting: false);
+        EvaluationQuestion[] questions = [Ask("google", userId: "on"), Ask("google", userId: "off"), Ask("nobody", userId: "on"), Ask("google", userId: "missing")];
+
+        var records = await _decisions.DecideManyAsync(questions, default);
+
+        Assert.Equal(
+            [DecisionOutcome.Allow, DecisionOutcome.Deny, DecisionOutcome.Deny, DecisionOutcome.Deny],
+            records.Select(r => r.Decision.Outcome));
+        Assert.Equal(
+            [ReasonCode.SettingEnabled, ReasonCode.SettingDisabled, ReasonCode.UnknownPartner, ReasonCode.UnknownAccount],
+            records.Select(r => r.Decision.Reasons.First));
+        Assert.Equal(records.Length, records.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Each_decision_is_logged_once_with_hashed_subject_ids_and_never_the_raw_ones()
+    {
+        await PutAccountAsync("user-4711", setting: false);
+
+        var record = await _decisions.DecideAsync(Ask("google", userId: "user-4711", deviceAdId: "device-0815"), default);
+
+        var entry = Assert.Single(_logs.Entries);
+        Assert.Equal(DecisionLog.Category, entry.Category);
+        var state = entry.State.ToDictionary(p => p.Key, p => p.Value?.ToString());
+        Assert.Equal(record.Id.ToString(), state["DecisionId"]);
+        Assert.Equal("deny", state["Decision"]);
+        Assert.Equal("google", state["Partner"]);
+        Assert.Equal("ad-platforms", state["Partnership"]);
+        Assert.Equal("UNKNOWN_DEVICE,SETTING_DISABLED", state["Reasons"]);
+        Assert.Equal(Policy.Version, state["PolicyVersion"]);
+        Assert.Matches("^[0-9a-f]{32}$", state["UserHash"]);
+        Assert.Matches("^[0-9a-f]{32}$", state["DeviceHash"]);
+        Assert.NotEqual(state["UserHash"], state["DeviceHash"]);
+        Assert.DoesNotContain("user-4711", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("device-0815", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_subject_hash_is_keyed()
+    {
+        var one = new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions { SubjectHashKey = "first-key-0123456789" }));
+        var same = new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions { SubjectHashKey = "first-key-0123456789" }));
+        var other = new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions { SubjectHashKey = "second-key-0123456789" }));
+
+        Assert.Equal(one.Hash("u1"), same.Hash("u1"));
+        Assert.NotEqual(one.Hash("u1"), other.Hash("u1"));
+        Assert.NotEqual(one.Hash("u1"), one.Hash("u2"));
+        Assert.Null(one.Hash(null));
+    }
+
+    [Fact]
+    public async Task Decisions_are_counted_by_outcome_and_reason()
+    {
+        await PutAccountAsync("off", setting: false);
+        var counted = new List<(long Value, string? Decision, string? Reason)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == EvaluationMetrics.MeterName && instrument.Name == "consent.decisions")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var tagList = tags.ToArray();
+            counted.Add((value, tagList.Single(t => t.Key == "decision").Value as string, tagList.Single(t => t.Key == "reason").Value as string));
+        });
+        listener.Start();
+
+        await _decisions.DecideAsync(Ask("google", userId: "off", data: ["ip_address", "email"]), default);
+
+        Assert.Equal([(1L, "deny", "NEVER_SHARED_DATA"), (1L, "deny", "SETTING_DISABLED")], counted.Order());
+    }
+
+    private static EvaluationQuestion Ask(string partner, string? userId = null, string? deviceAdId = null, string[]? data = null)
+    {
+        var question = EvaluationQuestion.Create(Policy, partner, null, userId, deviceAdId, EvaluationQuestion.ParseData(Policy, data ?? ["ip_address"]), null);
+        return question.Failure is null ? question.Value : throw new InvalidOperationException(question.Failure.Detail);
+    }
+
+    private static AccountProjection Account(string userId, bool setting) => new(userId, true, CountryCode.Parse("DE"), SignedUp, setting, 1, 1);
+
+    private Task<string?> PutAccountAsync(string userId, bool setting) => _store.TryPutAccountAsync(Account(userId, setting), null, default);
+
+    private sealed class FailingStore : IProjectionStore
+    {
+        public Task<Stored<AccountProjection>?> GetAccountAsync(string userId, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken) => throw new IOException("store down");
+    }
+
+    private sealed record LogEntry(string Category, string Message, IReadOnlyList<KeyValuePair<string, object?>> State);
+
+    private sealed class RecordingLoggerFactory : ILoggerFactory
+    {
+        public List<LogEntry> Entries { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(RecordingLoggerFactory provider, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (category == DecisionLog.Category && eventId.Id == 1)
+                {
+                    provider.Entries.Add(new LogEntry(category, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>> ?? []));
+                }
+            }
+        }
+    }
+}
