@@ -5,6 +5,8 @@
 #   ./run.sh                                  start the gateway
 #   ./run.sh dev-token --sub u1 --scope consent.user
 #                                             print a development bearer token for this gateway
+#   ./run.sh dev-proxy-key                    print the key of the development egress proxy "dev"
+#                                             (X-Consent-Key; it may ask about every partner)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,6 +18,17 @@ if [ ! -s .data/dev-signing-key ]; then
   (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > .data/dev-signing-key)
 fi
 export Consent__Auth__SigningKey="$(cat .data/dev-signing-key)"
+
+# A development egress proxy key, made once; the gateway is configured with its SHA-256 only.
+if [ ! -s .data/dev-proxy-key ]; then
+  (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > .data/dev-proxy-key)
+fi
+if [ "${1:-}" = "dev-proxy-key" ]; then
+  cat .data/dev-proxy-key; echo
+  exit 0
+fi
+export Consent__Proxies__dev__KeySha256="$(tr -d '\n' < .data/dev-proxy-key | sha256sum | cut -d' ' -f1)"
+export Consent__Proxies__dev__Partners='*'
 
 dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet >&2
 server_dll=src/ConsentGateway.Server/bin/Release/net10.0/ConsentGateway.Server.dll
