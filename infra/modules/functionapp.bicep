@@ -47,6 +47,12 @@ param stalenessBound string
 @description('Consent__Propagation__RepairDelay (TimeSpan).')
 param repairDelay string
 
+@description('Consent__Evaluation__CacheTtl (TimeSpan): how long the gateway\'s memory and the proxy\'s cache together may serve a projection read.')
+param evaluationCacheTtl string
+
+@description('Egress proxies allowed to ask for decisions, each { name, keySha256, partners }. Only the hex SHA-256 of a proxy\'s key is passed and stored (as an app setting; a hash is not a secret): the key itself is never stored.')
+param proxies array
+
 @description('Consent__Propagation__MaxDeliveryCount: must equal the subscription\'s max delivery count.')
 param maxDeliveryCount int
 
@@ -76,6 +82,74 @@ param instanceMemoryMB int
 param runtimeVersion string
 
 param tags object = {}
+
+// Characters App Service accepts in an app setting name on Linux (no hyphen; a period would
+// become an underscore), and those of a hex digest.
+var settingNameCharacters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'
+var hexDigits = '0123456789ABCDEFabcdef'
+
+// The proxies, checked: a name App Service would refuse, a key where its hash belongs, or an
+// empty partner list fails the deployment with a message instead of reaching the app.
+var checkedProxies = [
+  for proxy in proxies: {
+    name: !empty(proxy.name) && empty(filter(range(0, length(proxy.name)), i => !contains(settingNameCharacters, substring(proxy.name, i, 1))))
+      ? proxy.name
+      : fail('Proxy name \'${proxy.name}\': use letters, digits and underscores only (it is part of app setting names).')
+    keySha256: length(proxy.keySha256) == 64 && empty(filter(range(0, 64), i => !contains(hexDigits, substring(proxy.keySha256, i, 1))))
+      ? proxy.keySha256
+      : fail('Proxy \'${proxy.name}\': keySha256 must be the hex SHA-256 of the proxy\'s key (64 hex digits), never the key itself.')
+    partners: !empty(proxy.partners)
+      ? proxy.partners
+      : fail('Proxy \'${proxy.name}\': partners must list the partner ids it serves, or be [\'*\'].')
+  }
+]
+
+// Consent__Proxies__<name>__KeySha256 and Consent__Proxies__<name>__Partners__<i> for each proxy
+// (configuration reads indexed keys as an array).
+var proxySettingsByProxy = [
+  for proxy in checkedProxies: concat(
+    [{ name: 'Consent__Proxies__${proxy.name}__KeySha256', value: proxy.keySha256 }],
+    map(range(0, length(proxy.partners)), i => { name: 'Consent__Proxies__${proxy.name}__Partners__${i}', value: proxy.partners[i] })
+  )
+]
+
+// App setting names are case-insensitive: two proxies of one name would share its settings.
+var proxySettings = length(union(map(proxies, proxy => toLower(proxy.name)), [])) == length(proxies)
+  ? flatten(proxySettingsByProxy)
+  : fail('Proxy names must be unique (ignoring case).')
+
+// Flex Consumption sets FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION from
+// functionAppConfig and rejects them as app settings.
+var fixedSettings = [
+  // The Functions host's own storage, by identity.
+  { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  // The Service Bus trigger and the publisher share this connection (docs/functions.md).
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
+  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+  { name: 'ServiceBusConnection__clientId', value: identityClientId }
+  { name: 'ServiceBusTopicName', value: serviceBusTopicName }
+  { name: 'ServiceBusSubscriptionName', value: serviceBusSubscriptionName }
+  { name: 'Consent__ServiceBus__TopicName', value: serviceBusTopicName }
+  { name: 'Consent__ServiceBus__SubscriptionName', value: serviceBusSubscriptionName }
+  { name: 'Consent__ServiceBus__ConnectionName', value: 'ServiceBusConnection' }
+  { name: 'RepairSchedule', value: repairSchedule }
+  // The app's tables, by identity (a ServiceUri makes the connection string unused).
+  { name: 'Consent__Storage__ServiceUri', value: tableEndpoint }
+  { name: 'Consent__Storage__ManagedIdentityClientId', value: identityClientId }
+  { name: 'Consent__Propagation__StalenessBound', value: stalenessBound }
+  { name: 'Consent__Propagation__RepairDelay', value: repairDelay }
+  { name: 'Consent__Propagation__MaxDeliveryCount', value: string(maxDeliveryCount) }
+  { name: 'Consent__Evaluation__CacheTtl', value: evaluationCacheTtl }
+  { name: 'Consent__Auth__Issuer', value: authIssuer }
+  { name: 'Consent__Auth__Audience', value: authAudience }
+  { name: 'Consent__Auth__Authority', value: authAuthority }
+  // Telemetry with Entra auth: the connection string says where, the authentication string
+  // which identity's token to send (local auth is disabled on the component).
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -108,37 +182,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      // Flex Consumption sets FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION from
-      // functionAppConfig and rejects them as app settings.
-      appSettings: [
-        // The Functions host's own storage, by identity.
-        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
-        // The Service Bus trigger and the publisher share this connection (docs/functions.md).
-        { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
-        { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
-        { name: 'ServiceBusConnection__clientId', value: identityClientId }
-        { name: 'ServiceBusTopicName', value: serviceBusTopicName }
-        { name: 'ServiceBusSubscriptionName', value: serviceBusSubscriptionName }
-        { name: 'Consent__ServiceBus__TopicName', value: serviceBusTopicName }
-        { name: 'Consent__ServiceBus__SubscriptionName', value: serviceBusSubscriptionName }
-        { name: 'Consent__ServiceBus__ConnectionName', value: 'ServiceBusConnection' }
-        { name: 'RepairSchedule', value: repairSchedule }
-        // The app's tables, by identity (a ServiceUri makes the connection string unused).
-        { name: 'Consent__Storage__ServiceUri', value: tableEndpoint }
-        { name: 'Consent__Storage__ManagedIdentityClientId', value: identityClientId }
-        { name: 'Consent__Propagation__StalenessBound', value: stalenessBound }
-        { name: 'Consent__Propagation__RepairDelay', value: repairDelay }
-        { name: 'Consent__Propagation__MaxDeliveryCount', value: string(maxDeliveryCount) }
-        { name: 'Consent__Auth__Issuer', value: authIssuer }
-        { name: 'Consent__Auth__Audience', value: authAudience }
-        { name: 'Consent__Auth__Authority', value: authAuthority }
-        // Telemetry with Entra auth: the connection string says where, the authentication string
-        // which identity's token to send (local auth is disabled on the component).
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
-      ]
+      appSettings: concat(fixedSettings, proxySettings)
     }
     functionAppConfig: {
       deployment: {

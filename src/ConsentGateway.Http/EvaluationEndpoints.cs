@@ -1,7 +1,6 @@
 using ConsentGateway.Core.Consent;
 using ConsentGateway.Core.Evaluation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace ConsentGateway.Http;
 
@@ -109,20 +108,18 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             return CheckResult.Unauthorized();
         }
 
-        if (FindRepeated(headers) is { } repeated)
+        if (!TrySingle(headers, PartnerHeader, out var partner, out var problem)
+            || !TrySingle(headers, ViaHeader, out var via, out problem)
+            || !TrySingle(headers, UserHeader, out var userId, out problem)
+            || !TrySingle(headers, DeviceHeader, out var deviceAdId, out problem)
+            || !TrySingle(headers, DataHeader, out var data, out problem)
+            || !TrySingle(headers, CountryHeader, out var country, out problem))
         {
-            return Problems.From(Failure.Invalid("repeated-header", $"{repeated} must be given at most once."));
+            return problem;
         }
 
         var policy = decisions.Policy;
-        var question = EvaluationQuestion.Create(
-            policy,
-            partner: Single(headers[PartnerHeader]),
-            via: Single(headers[ViaHeader]),
-            userId: Single(headers[UserHeader]),
-            deviceAdId: Single(headers[DeviceHeader]),
-            EvaluationQuestion.ParseDataList(policy, Single(headers[DataHeader])),
-            country: Single(headers[CountryHeader]));
+        var question = EvaluationQuestion.Create(policy, partner, via, userId, deviceAdId, EvaluationQuestion.ParseDataList(policy, data), country);
         if (question.Failure is { } failure)
         {
             return Problems.From(failure);
@@ -153,20 +150,18 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
     private static bool MayAsk(Proxy proxy, in EvaluationQuestion question) =>
         proxy.MayAskAbout(question.PartnerId) && (question.ViaId is null || proxy.MayAskAbout(question.ViaId));
 
-    // An empty header is no header: nginx sends an empty value for a variable that is not set.
-    private static string? Single(StringValues values) => values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
-
-    private static string? FindRepeated(IHeaderDictionary headers)
+    /// <summary>A header's one value; an empty one is no header (a proxy may send an unset variable as empty). Twice is a 400.</summary>
+    private static bool TrySingle(IHeaderDictionary headers, string name, out string? value, out IResult problem)
     {
-        foreach (var name in (ReadOnlySpan<string>)[PartnerHeader, ViaHeader, UserHeader, DeviceHeader, DataHeader, CountryHeader])
+        var values = headers[name];
+        if (values.Count > 1)
         {
-            if (headers[name].Count > 1)
-            {
-                return name;
-            }
+            (value, problem) = (null, Problems.From(Failure.Invalid("repeated-header", $"{name} must be given at most once.")));
+            return false;
         }
 
-        return null;
+        (value, problem) = (values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null, null!);
+        return true;
     }
 
     private static IResult ProxyUnauthorized() =>
