@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Propagation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ConsentGateway.LoadBench;
 
@@ -27,11 +30,16 @@ internal static class EvaluationBenchmark
         await WarmAsync(gateway, accounts);
 
         using var nginx = await NginxReturn200.StartAsync();
+        await using var kestrel = await KestrelReturn200Async();
+        var kestrelUrl = kestrel.Urls.Single();
         await Wrk.RunAsync(nginx.Address.ToString(), script, Threads, connections, TimeSpan.FromSeconds(3));
+        await Wrk.RunAsync(kestrelUrl, script, Threads, connections, TimeSpan.FromSeconds(3));
         var yardstick = await Wrk.RunAsync(nginx.Address.ToString(), script, Threads, connections, duration);
         var check = await Wrk.RunAsync(Url(gateway, "/api/v1/check"), script, Threads, connections, duration);
+        var bareKestrel = await Wrk.RunAsync(kestrelUrl, script, Threads, connections, duration);
         Console.WriteLine($"nginx return 200:   {yardstick}");
         Console.WriteLine($"gateway /check:     {check}");
+        Console.WriteLine($"Kestrel return 200: {bareKestrel}  (the floor of any ASP.NET Core answer here, for reference)");
         Console.WriteLine(Invariant($"ratio: {check.RequestsPerSecond / yardstick.RequestsPerSecond:F2}  [{accounts} accounts, bound {bound.TotalSeconds:F0} s, wrk -t{Threads} -c{connections} -d{duration.TotalSeconds:F0}s, {Environment.ProcessorCount} cores]"));
 
         // Latency at about half the peak rate: wrk has no fixed-rate mode, so fewer connections.
@@ -101,6 +109,18 @@ internal static class EvaluationBenchmark
         Console.WriteLine(Invariant($"{Large,7} accounts: {large}"));
         Console.WriteLine(Invariant($"ratio (100,000 / 1,000): {large.RequestsPerSecond / small.RequestsPerSecond:F2}  [bound {bound.TotalSeconds:F0} s, wrk -t{Threads} -c{connections} -d{duration.TotalSeconds:F0}s]"));
         return small.Non2xx3xx + large.Non2xx3xx == 0 ? 0 : 1;
+    }
+
+    /// <summary>An empty ASP.NET Core app answering 200 on every path: what Kestrel alone costs on this machine.</summary>
+    private static async Task<WebApplication> KestrelReturn200Async()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Run(context => Task.CompletedTask);
+        await app.StartAsync();
+        return app;
     }
 
     private static Task<BenchGateway> StartAsync(TimeSpan bound) =>

@@ -94,13 +94,13 @@ var checkedProxies = [
   for proxy in proxies: {
     name: !empty(proxy.name) && empty(filter(range(0, length(proxy.name)), i => !contains(settingNameCharacters, substring(proxy.name, i, 1))))
       ? proxy.name
-      : fail('Proxy name \'${proxy.name}\': use letters, digits and underscores only (it is part of app setting names).')
+      : fail('Proxy name \'${proxy.name}\': use letters, digits and underscores only (it is part of app setting names)')
     keySha256: length(proxy.keySha256) == 64 && empty(filter(range(0, 64), i => !contains(hexDigits, substring(proxy.keySha256, i, 1))))
       ? proxy.keySha256
-      : fail('Proxy \'${proxy.name}\': keySha256 must be the hex SHA-256 of the proxy\'s key (64 hex digits), never the key itself.')
+      : fail('Proxy \'${proxy.name}\': keySha256 must be the hex SHA-256 of the proxy\'s key (64 hex digits), never the key itself')
     partners: !empty(proxy.partners)
       ? proxy.partners
-      : fail('Proxy \'${proxy.name}\': partners must list the partner ids it serves, or be [\'*\'].')
+      : fail('Proxy \'${proxy.name}\': partners must list the partner ids it serves, or be [\'*\']')
   }
 ]
 
@@ -116,7 +116,7 @@ var proxySettingsByProxy = [
 // App setting names are case-insensitive: two proxies of one name would share its settings.
 var proxySettings = length(union(map(proxies, proxy => toLower(proxy.name)), [])) == length(proxies)
   ? flatten(proxySettingsByProxy)
-  : fail('Proxy names must be unique (ignoring case).')
+  : fail('Proxy names must be unique, ignoring case')
 
 // Flex Consumption sets FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION from
 // functionAppConfig and rejects them as app settings.

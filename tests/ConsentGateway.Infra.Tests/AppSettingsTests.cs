@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace ConsentGateway.Infra.Tests;
@@ -83,18 +84,49 @@ public sealed class AppSettingsTests
     [InlineData("Consent__ServiceBus__TopicName", "consent-changes")]
     [InlineData("Consent__ServiceBus__SubscriptionName", "projector")]
     [InlineData("Consent__ServiceBus__ConnectionName", "ServiceBusConnection")]
-    [InlineData("RepairSchedule", "*/30 * * * * *")]
+    [InlineData("RepairSchedule", "*/15 * * * * *")]
     [InlineData("Consent__Propagation__StalenessBound", "00:01:00")]
-    [InlineData("Consent__Propagation__RepairDelay", "00:00:30")]
+    [InlineData("Consent__Propagation__RepairDelay", "00:00:20")]
     [InlineData("Consent__Propagation__MaxDeliveryCount", "10")]
+    [InlineData("Consent__Evaluation__CacheTtl", "00:00:10")]
     public void Settings_the_app_reads_have_their_documented_defaults(string setting, string expected)
     {
-        var settings = CompiledTemplate.AppSettings();
-        Assert.True(settings.TryGetValue(setting, out var entry), $"App setting {setting} is missing.");
+        Assert.Equal(expected, CompiledTemplate.DefaultValue(setting));
+    }
 
-        var resolved = ResolveThroughModuleOutputs(entry.Template, entry.Value);
+    [Fact]
+    public void The_evaluation_cache_ttl_is_its_own_parameter_positive_and_at_most_half_the_bound()
+    {
+        var (template, value) = CompiledTemplate.AppSettings()["Consent__Evaluation__CacheTtl"];
 
-        Assert.Equal(expected, resolved);
+        var resolved = template.Resolve(value);
+        var ttl = TimeSpan.Parse(resolved.Text!, CultureInfo.InvariantCulture);
+        var bound = TimeSpan.Parse(CompiledTemplate.DefaultValue("Consent__Propagation__StalenessBound")!, CultureInfo.InvariantCulture);
+
+        Assert.Equal("evaluationCacheTtl", resolved.RootParameter);
+        Assert.Equal(TimeSpan.FromSeconds(10), ttl);
+        // What the app's start check (Consent:Evaluation:CacheTtl) demands.
+        Assert.True(ttl > TimeSpan.Zero && ttl <= bound / 2, $"CacheTtl {ttl} must be positive and at most half the bound {bound}.");
+    }
+
+    [Fact]
+    public void Evaluated_with_its_defaults_the_template_sets_exactly_the_settings_written_in_it_and_no_proxy()
+    {
+        // The ARM engine's own evaluation (bicep snapshot): what the computed part of appSettings
+        // adds by default is nothing, and every literal setting keeps the value read above.
+        var evaluated = Bicep.Snapshot().AppSettings();
+        var written = CompiledTemplate.AppSettings();
+
+        Assert.Equal(["proxySettings"], CompiledTemplate.ComputedAppSettingVariables());
+        Assert.Equal(written.Keys.Order(StringComparer.Ordinal), evaluated.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(evaluated, s => s.Name.StartsWith("Consent__Proxies__", StringComparison.OrdinalIgnoreCase));
+        foreach (var (name, value) in evaluated)
+        {
+            if (CompiledTemplate.DefaultValue(name) is { } expected)
+            {
+                Assert.True(expected == value, $"{name}: evaluated {value}, read from the template as {expected}.");
+            }
+        }
     }
 
     [Theory]
@@ -138,39 +170,5 @@ public sealed class AppSettingsTests
     {
         Assert.True(settings.TryGetValue(name, out var entry), $"App setting {name} is missing.");
         return entry.Value!.GetValue<string>();
-    }
-
-    // A module parameter the root fills from another module's output (topic and subscription names
-    // come from the Service Bus module, so the app listens where the template created them).
-    private static string? ResolveThroughModuleOutputs(ArmTemplate template, JsonNode? value)
-    {
-        var resolved = template.Resolve(value);
-        if (resolved.IsKnown)
-        {
-            return resolved.Text;
-        }
-
-        var expression = value!.GetValue<string>();
-        var parameter = System.Text.RegularExpressions.Regex.Match(expression, @"^\[(?:string\()?parameters\('([^']+)'\)\)?\]$");
-        if (!parameter.Success)
-        {
-            return null;
-        }
-
-        var moduleName = template.Path[(template.Path.LastIndexOf('/') + 1)..];
-        var passed = CompiledTemplate.OfType("Microsoft.Resources/deployments").Select(d => d.Resource).Single(d => d["name"]?.ToString() == moduleName)["properties"]!["parameters"]![parameter.Groups[1].Value]!["value"]!.GetValue<string>();
-        var output = System.Text.RegularExpressions.Regex.Match(passed, @"^\[reference\(resourceId\('Microsoft\.Resources/deployments', '([^']+)'\).*\)\.outputs\.([A-Za-z]+)\.value\]$");
-        if (!output.Success)
-        {
-            return null;
-        }
-
-        var source = CompiledTemplate.Root.SelfAndNested().Single(t => t.Path == "main/" + output.Groups[1].Value);
-        var sourceDeployment = CompiledTemplate.OfType("Microsoft.Resources/deployments").Select(d => d.Resource).Single(d => d["name"]?.ToString() == output.Groups[1].Value);
-        var outputValue = sourceDeployment["properties"]!["template"]!["outputs"]![output.Groups[2].Value]!["value"];
-        // e.g. [parameters('topicName')] or the name of a resource declared from it.
-        var outputText = outputValue!.GetValue<string>();
-        var nameOf = System.Text.RegularExpressions.Regex.Match(outputText, @"parameters\('([^']+)'\)\)?\]$");
-        return source.Resolve(JsonValue.Create(nameOf.Success ? $"[parameters('{nameOf.Groups[1].Value}')]" : outputText)).Text;
     }
 }

@@ -46,6 +46,9 @@ internal sealed partial class ArmTemplate
         }
     }
 
+    /// <summary>The declared value of a variable of this template (a copy-loop variable has none).</summary>
+    public JsonNode? Variable(string name) => _template["variables"]?[name];
+
     /// <summary>The resources of this template, including child resources declared inside others (not those of nested templates).</summary>
     public IEnumerable<JsonObject> OwnResources() => Flatten(_template["resources"]);
 

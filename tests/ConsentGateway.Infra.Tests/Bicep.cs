@@ -14,6 +14,7 @@ internal static class Bicep
 {
     private static readonly Lazy<string> Executable = new(Locate);
     private static readonly ConcurrentDictionary<string, Lazy<BicepResult>> Builds = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<BicepSnapshot>> Snapshots = new(StringComparer.Ordinal);
 
     /// <summary>The <c>infra</c> folder of the repository.</summary>
     public static string InfraDirectory { get; } = Metadata("InfraDirectory") is { Length: > 0 } infra && Directory.Exists(infra)
@@ -45,6 +46,47 @@ internal static class Bicep
         var result = Build("main.bicep");
         Assert.True(result.ExitCode == 0, $"bicep build main.bicep failed:\n{result}");
         return JsonNode.Parse(result.StandardOutput)?.AsObject() ?? throw new InvalidOperationException("bicep build printed no template.");
+    }
+
+    /// <summary>
+    /// infra/main.bicep evaluated by the ARM template engine the Bicep CLI carries
+    /// (<c>bicep snapshot</c>, nothing deployed or contacted): every module expanded and every
+    /// expression that needs no deployed resource computed, with the required JWT parameters and
+    /// the given <c>.bicepparam</c> lines (e.g. <c>param proxies = [...]</c>). Once per distinct lines.
+    /// </summary>
+    public static BicepSnapshot Snapshot(string parameterLines = "") =>
+        Snapshots.GetOrAdd(parameterLines, lines => new Lazy<BicepSnapshot>(() => RunSnapshot(lines))).Value;
+
+    private static BicepSnapshot RunSnapshot(string parameterLines)
+    {
+        var directory = Directory.CreateTempSubdirectory("consent-infra-snapshot-");
+        try
+        {
+            // `using` takes a relative path only.
+            var main = Path.GetRelativePath(directory.FullName, Path.Combine(InfraDirectory, "main.bicep")).Replace('\\', '/');
+            var parameters = Path.Combine(directory.FullName, "deployment.bicepparam");
+            File.WriteAllText(parameters, $"""
+                using '{main}'
+                param authIssuer = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'
+                param authAudience = 'api://consent-gateway'
+                param authAuthority = 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0'
+                {parameterLines}
+
+                """);
+            var result = Run(
+                "snapshot", parameters, "--mode", "overwrite",
+                "--subscription-id", "00000000-0000-0000-0000-000000000001",
+                "--resource-group", "consent-gateway-test",
+                "--location", "westeurope",
+                "--deployment-name", "consent-gateway-test");
+            var snapshot = Path.Combine(directory.FullName, "deployment.snapshot.json");
+            var json = result.ExitCode == 0 && File.Exists(snapshot) ? JsonNode.Parse(File.ReadAllText(snapshot))?.AsObject() : null;
+            return new BicepSnapshot(result, json);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     private static BicepResult Run(params string[] arguments)
@@ -120,4 +162,22 @@ internal sealed partial record BicepResult(string Command, int ExitCode, string 
 
     public override string ToString() =>
         $"bicep {Command} exited with {ExitCode}\n--- stderr ---\n{StandardError}\n--- stdout ---\n{(StandardOutput.Length > 4000 ? StandardOutput[..4000] + "…" : StandardOutput)}";
+}
+
+/// <summary>What <c>bicep snapshot</c> printed and, when it succeeded, the snapshot it wrote.</summary>
+internal sealed record BicepSnapshot(BicepResult Result, JsonObject? Json)
+{
+    /// <summary>The snapshot; fails the test if the template did not evaluate.</summary>
+    public JsonObject Evaluated => Json ?? throw new Xunit.Sdk.XunitException($"The template did not evaluate:\n{Result}");
+
+    /// <summary>The Function App's app settings, evaluated, in order.</summary>
+    public IReadOnlyList<(string Name, string? Value)> AppSettings()
+    {
+        var sites = Evaluated["predictedResources"]!.AsArray().OfType<JsonObject>()
+            .Where(r => string.Equals(r["type"]?.ToString(), "Microsoft.Web/sites", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var site = Assert.Single(sites);
+        var settings = Assert.IsType<JsonArray>(site["properties"]?["siteConfig"]?["appSettings"]);
+        return [.. settings.Select(s => (s!["name"]!.GetValue<string>(), s["value"]?.ToString()))];
+    }
 }

@@ -1,12 +1,17 @@
 using Azure.Data.Tables;
+using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 
-/// <summary>Creates the accounts, devices, intents and projections tables at start if they do not exist yet.</summary>
-public sealed partial class TableStorageInitializer(TableServiceClient client, IOptions<TableStorageOptions> options, ILogger<TableStorageInitializer> logger) : IHostedService
+/// <summary>
+/// Creates the accounts, devices, intents and projections tables at start if they do not exist
+/// yet, then reads the projection once, so the first decisions do not spend their short store
+/// timeout on compiling and connecting the read path.
+/// </summary>
+public sealed partial class TableStorageInitializer(TableServiceClient client, IProjectionStore projections, IOptions<TableStorageOptions> options, ILogger<TableStorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,6 +22,7 @@ public sealed partial class TableStorageInitializer(TableServiceClient client, I
         }
 
         LogTablesReady(logger, settings.AccountsTable, settings.DevicesTable, settings.IntentsTable, settings.ProjectionsTable);
+        await projections.GetAccountAsync("start-up-read", cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
