@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
+using ConsentGateway.Core;
+using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Propagation;
+using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;
 using ConsentGateway.Infrastructure.ServiceBus;
 using ConsentGateway.Testing;
@@ -87,18 +91,59 @@ public sealed class PropagationFunctionsMetadataTests
         Assert.Equal(defaults.SubscriptionName, (string?)values["ServiceBusSubscriptionName"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)values[defaults.ConnectionName]));
 
-        // NCRONTAB with seconds: every 30 s.
-        Assert.Equal("*/30 * * * * *", (string?)values["RepairSchedule"]);
+        // NCRONTAB with seconds: every 15 s, the Azure default (infra/main.bicep).
+        Assert.Equal("*/15 * * * * *", (string?)values["RepairSchedule"]);
+    }
+
+    [Fact]
+    public void The_sample_settings_pass_the_evaluation_and_proxy_start_checks()
+    {
+        var configuration = SampleConfiguration();
+        using var services = new ServiceCollection().AddConsentCore(configuration).AddConsentHttp(configuration).BuildServiceProvider();
+
+        // Reading the options runs the validators the hosts run at start.
+        var propagation = services.GetRequiredService<IOptions<PropagationOptions>>().Value;
+        var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
+        var proxies = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(10), evaluation.EffectiveCacheTtl(propagation.StalenessBound));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), evaluation.StoreTimeout);
+        var proxy = services.GetRequiredService<ProxyAuthenticator>().Authenticate(SampleProxyKey);
+        Assert.NotNull(proxy);
+        Assert.Equal("nginx-egress", proxy.Name);
+        Assert.True(proxy.MayAskAbout("google"));
+        Assert.False(proxy.MayAskAbout("facebook"));
+        Assert.Single(proxies.Proxies);
+    }
+
+    [Fact]
+    public void The_sample_settings_keep_the_staleness_budget()
+    {
+        var configuration = SampleConfiguration();
+        using var services = new ServiceCollection().AddConsentCore(configuration).BuildServiceProvider();
+        var propagation = services.GetRequiredService<IOptions<PropagationOptions>>().Value;
+        var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
+
+        // A lost notice is published again by the first Repair run after the repair delay (NCRONTAB
+        // "*/N * * * * *": at most N s later), and a decision may be cached for CacheTtl after that.
+        var seconds = Assert.Single(System.Text.RegularExpressions.Regex.Matches(configuration["RepairSchedule"]!, @"^\*/(\d+) \* \* \* \* \*$")).Groups[1].Value;
+        var worstCase = propagation.EffectiveRepairDelay + TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)) + evaluation.EffectiveCacheTtl(propagation.StalenessBound);
+
+        Assert.True(worstCase <= propagation.StalenessBound, $"Repair delay + repair period + cache TTL = {worstCase}, over the bound {propagation.StalenessBound}.");
+    }
+
+    [Fact]
+    public void The_sample_settings_hold_no_subject_hash_key()
+    {
+        // The decision log's HMAC key is a secret: it belongs in a secret store, never in a sample.
+        Assert.Null(SampleConfiguration()["Consent:Evaluation:SubjectHashKey"]);
     }
 
     [Fact]
     public async Task The_sample_settings_pass_the_publishers_start_checks()
     {
-        // App settings reach the worker as environment variables: "__" separates sections.
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":", StringComparison.Ordinal), (string?)v.Value)))
-            .Build();
+        var configuration = SampleConfiguration();
         await using var services = new ServiceCollection().AddConsentServiceBus(configuration).BuildServiceProvider();
 
         var options = services.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
@@ -125,6 +170,18 @@ public sealed class PropagationFunctionsMetadataTests
         var maxDelay = TimeSpan.Parse((string)retry["maxDelay"]!, System.Globalization.CultureInfo.InvariantCulture);
         var tryTimeout = TimeSpan.Parse((string)retry["tryTimeout"]!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(delay > TimeSpan.Zero && delay <= maxDelay && maxDelay <= tryTimeout);
+    }
+
+    // The example key whose SHA-256 the sample configures for proxy "nginx-egress" (not a secret).
+    private const string SampleProxyKey = "EXAMPLE-ONLY-nginx-egress-key-not-a-real-secret";
+
+    // App settings reach the worker as environment variables: "__" separates sections.
+    private static IConfiguration SampleConfiguration()
+    {
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key.Replace("__", ":", StringComparison.Ordinal), (string?)v.Value)))
+            .Build();
     }
 
     private static void AssertSameJson(JsonNode expected, JsonNode actual) =>
