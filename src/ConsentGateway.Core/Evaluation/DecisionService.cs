@@ -10,8 +10,10 @@ public readonly record struct DecisionRecord(Decision Decision, Guid Id, int Ttl
 /// evaluates, logs and counts. <c>ttlSeconds</c> is what is left of the cache TTL of the oldest
 /// entry used, so a proxy's cached answer expires no later than the gateway's own memory of it.
 /// </summary>
-public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects, DecisionLog log, EvaluationMetrics metrics)
+public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects, DecisionLog log, EvaluationMetrics metrics, TimeProvider time)
 {
+    private readonly DecisionIds _ids = new(time);
+
     public CompiledPolicy Policy => policy;
 
     public async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, CancellationToken cancellationToken)
@@ -71,7 +73,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
     {
         var facts = new SubjectFacts(user.Value, device.Value.Status, device.Value.Accounts);
         var decision = PolicyEvaluator.Evaluate(policy, question.Request, facts);
-        var record = new DecisionRecord(decision, Guid.CreateVersion7(), TtlSeconds(question, user, device));
+        var record = new DecisionRecord(decision, _ids.Next(), TtlSeconds(question, user, device));
         log.Write(question, record);
         metrics.Decided(decision);
         return record;

@@ -28,7 +28,7 @@ public sealed class DecisionServiceTests : IDisposable
         var evaluation = Options.Create(new EvaluationOptions { SubjectHashKey = "a-test-key-of-enough-length" });
         var metrics = new EvaluationMetrics(_meters);
         _cache = new SubjectCache(_store, _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), metrics, NullLogger<SubjectCache>.Instance);
-        _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, evaluation), metrics);
+        _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, evaluation), metrics, _time);
     }
 
     public void Dispose()
@@ -58,7 +58,7 @@ public sealed class DecisionServiceTests : IDisposable
     {
         var failing = new SubjectCache(new FailingStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
         using var _ = failing;
-        var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(_meters));
+        var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(_meters), _time);
 
         var record = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), default);
 
@@ -106,6 +106,20 @@ public sealed class DecisionServiceTests : IDisposable
         Assert.NotEqual(state["UserHash"], state["DeviceHash"]);
         Assert.DoesNotContain("user-4711", entry.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("device-0815", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decision_ids_are_distinct_version_7_uuids_ordered_by_time()
+    {
+        var first = await _decisions.DecideAsync(Ask("nobody", userId: "u1"), default);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var ids = (await _decisions.DecideManyAsync([.. Enumerable.Repeat(Ask("nobody", userId: "u1"), 1000)], default)).Select(r => r.Id).ToList();
+
+        Assert.Equal(1000, ids.Distinct().Count());
+        Assert.All(ids.Append(first.Id), id => Assert.Equal(7, id.Version));
+        Assert.All(ids.Append(first.Id), id => Assert.Equal(0b10, id.Variant >> 2));
+        Assert.All(ids, id => Assert.True(string.CompareOrdinal(first.Id.ToString(), id.ToString()) < 0, "A later decision sorts after an earlier one."));
+        Assert.StartsWith(_time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture), ids[0].ToString("N"), StringComparison.Ordinal);
     }
 
     [Fact]
