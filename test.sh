@@ -10,4 +10,20 @@ if [[ ! -x node_modules/.bin/azurite-table ]]; then
   npm ci --no-audit --no-fund
 fi
 
+# nginx (Debian package, built with auth_request): the end-to-end egress tests run the shipped
+# deploy/nginx configuration with /usr/sbin/nginx, on loopback ports of their own
+# (tests/ConsentGateway.Server.Tests/EndToEnd/NginxServer.cs). A fresh machine has empty apt
+# lists, hence the update.
+if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+  sudo=""
+  [[ $EUID -eq 0 ]] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx
+  # The package may start the system's nginx on port 80 (where systemd runs); the tests never
+  # use it, so stop what this script started rather than leave it running.
+  if command -v systemctl >/dev/null; then
+    $sudo systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+fi
+
 dotnet test ConsentFunctions.sln --configuration Release --logger "console;verbosity=minimal" "$@"
