@@ -7,12 +7,15 @@ namespace ConsentGateway.Infra.Tests;
 /// The Azure staleness budget (docs/propagation.md): a lost notice is published again by the first
 /// Repair run after RepairDelay, which comes at most one timer period later, and the decision may
 /// then be served from the gateway's and the proxy's caches for CacheTtl; all of it must fit in
-/// StalenessBound.
+/// StalenessBound, with an allowance for the republished notice's own delivery and projection.
 /// </summary>
 public sealed class StalenessBudgetTests
 {
     public const string TemplateDefaults = "the template's defaults";
     public const string ParametersFile = "main.parameters.json";
+
+    /// <summary>The republished notice's Service Bus round trip and projection (well under a second when healthy).</summary>
+    private static readonly TimeSpan ProjectionAllowance = TimeSpan.FromSeconds(5);
 
     [Theory]
     [InlineData(TemplateDefaults)]
@@ -30,8 +33,8 @@ public sealed class StalenessBudgetTests
 
         var worstCase = repairDelay + period + cacheTtl;
         Assert.True(
-            worstCase <= bound,
-            $"With {source}, RepairDelay {repairDelay} + repair period {period} + CacheTtl {cacheTtl} = {worstCase} exceeds StalenessBound {bound}.");
+            worstCase + ProjectionAllowance <= bound,
+            $"With {source}, RepairDelay {repairDelay} + repair period {period} + CacheTtl {cacheTtl} = {worstCase}, which with {ProjectionAllowance} for the projection itself exceeds StalenessBound {bound}.");
     }
 
     [Theory]
