@@ -130,7 +130,11 @@ public sealed class CheckResult : IResult
     public const string PolicyVersionHeader = "X-Consent-Policy-Version";
     public const string DecisionIdHeader = "X-Consent-Decision-Id";
 
-    /// <summary>nginx's own cache lifetime header: honoured even where it must ignore <c>Cache-Control: private</c>.</summary>
+    /// <summary>
+    /// nginx's own cache lifetime header, honoured where it must ignore <c>Cache-Control: private</c>.
+    /// nginx counts whole seconds and serves an answer until the end of the second in which it
+    /// expires, up to one second late: it is told one second less than the ttl (never below 0).
+    /// </summary>
     public const string AccelExpiresHeader = "X-Accel-Expires";
 
     /// <summary>Not a decision reason: the proxy may not ask about this partner (SPEC §5, who may do what).</summary>
@@ -213,7 +217,8 @@ public sealed class CheckResult : IResult
         // A decision may be reused by this proxy alone, for its ttl; a refusal of the proxy never.
         var ttl = Math.Max(_ttlSeconds ?? 0, 0);
         headers.CacheControl = _ttlSeconds is null ? "no-store" : ttl < CacheControls.Length ? CacheControls[ttl] : CacheControlFor(ttl);
-        headers[AccelExpiresHeader] = ttl < Seconds.Length ? Seconds[ttl] : ttl.ToString(CultureInfo.InvariantCulture);
+        var nginxTtl = Math.Max(ttl - 1, 0);
+        headers[AccelExpiresHeader] = nginxTtl < Seconds.Length ? Seconds[nginxTtl] : nginxTtl.ToString(CultureInfo.InvariantCulture);
         response.ContentLength = 0;
         return Task.CompletedTask;
     }
