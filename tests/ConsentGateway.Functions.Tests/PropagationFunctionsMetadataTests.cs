@@ -110,7 +110,7 @@ public sealed class PropagationFunctionsMetadataTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), evaluation.StoreTimeout);
         var proxy = services.GetRequiredService<ProxyAuthenticator>().Authenticate(SampleProxyKey);
         Assert.NotNull(proxy);
-        Assert.Equal("nginx-egress", proxy.Name);
+        Assert.Equal("nginx_egress", proxy.Name);
         Assert.True(proxy.MayAskAbout("google"));
         Assert.False(proxy.MayAskAbout("facebook"));
         Assert.Single(proxies.Proxies);
@@ -173,7 +173,7 @@ public sealed class PropagationFunctionsMetadataTests
         Assert.True(delay > TimeSpan.Zero && delay <= maxDelay && maxDelay <= tryTimeout);
     }
 
-    // The example key whose SHA-256 the sample configures for proxy "nginx-egress" (not a secret).
+    // The example key whose SHA-256 the sample configures for proxy "nginx_egress" (underscores: App Service on Linux refuses hyphens in setting names) (not a secret).
     private const string SampleProxyKey = "EXAMPLE-ONLY-nginx-egress-key-not-a-real-secret";
 
     // App settings reach the worker as environment variables: "__" separates sections.
