@@ -19,8 +19,10 @@ public readonly record struct Fresh<T>(T Value, long ReadAt);
 /// <summary>
 /// The decision projection as decisions read it: one in-memory entry per subject id (an
 /// account or a device, never anything shared between subjects), trusted for the cache TTL
-/// from when its read began. A subject still asked about in the second half of its TTL is read
-/// again in the background, so a busy subject never waits; concurrent misses of one subject
+/// from when its read began. A subject still asked about late in its TTL (from between half and
+/// three quarters of it, spread by id so that subjects read together are not all read again
+/// together) is read again in the background, so a busy subject never waits and a failed
+/// re-read has time to be tried again; concurrent misses of one subject
 /// share one read. A read that fails or outlasts the store timeout answers
 /// <see cref="LookupStatus.Unavailable"/>, which the evaluator turns into a deny.
 /// </summary>
@@ -62,6 +64,13 @@ public sealed partial class SubjectCache : IDisposable
 
     /// <summary>How long an entry is trusted from when its read began.</summary>
     public TimeSpan Ttl { get; }
+
+    /// <summary>The age from which the entry of <paramref name="id"/>, still asked about, is read again in the background.</summary>
+    public TimeSpan RefreshAfter(string id)
+    {
+        var spread = (uint)StringComparer.Ordinal.GetHashCode(id) % 1024;
+        return (Ttl / 2) + (Ttl / 4 * spread / 1024);
+    }
 
     /// <summary>Entries held (expired ones go at the next sweep, every TTL).</summary>
     public int Count => _accounts.Count + _devices.Count;
@@ -108,7 +117,7 @@ public sealed partial class SubjectCache : IDisposable
                 var age = owner._time.GetElapsedTime(entry.ReadAt);
                 if (age < owner.Ttl)
                 {
-                    if (age >= owner.Ttl / 2)
+                    if (age >= owner.RefreshAfter(id))
                     {
                         RefreshInBackground(id);
                     }

@@ -43,13 +43,13 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task A_subject_read_once_is_answered_from_memory_within_the_first_half_of_the_ttl()
+    public async Task A_subject_read_once_is_answered_from_memory_until_its_refresh_age()
     {
         _store.Put(Account("u1", setting: true));
 
         var first = await _cache.GetAccountAsync("u1", default);
         _store.Put(Account("u1", setting: false));
-        _time.Advance(_cache.Ttl / 2 - TimeSpan.FromMilliseconds(1));
+        _time.Advance(_cache.RefreshAfter("u1") - TimeSpan.FromMilliseconds(1));
         var second = await _cache.GetAccountAsync("u1", default);
 
         Assert.Equal((LookupStatus.Found, true), (first.Value.Status, first.Value.Facts.Setting));
@@ -58,19 +58,29 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task A_subject_asked_about_in_the_second_half_of_its_ttl_is_read_again_in_the_background()
+    public async Task A_subject_asked_about_after_its_refresh_age_is_read_again_in_the_background()
     {
         _store.Put(Account("u1", setting: true));
         await _cache.GetAccountAsync("u1", default);
         _store.Put(Account("u1", setting: false));
 
-        _time.Advance(_cache.Ttl / 2);
+        _time.Advance(_cache.RefreshAfter("u1"));
         var stillCached = await _cache.GetAccountAsync("u1", default);
         await _store.WaitForReadsAsync("u1", 2);
         var refreshed = await WaitForAsync(() => _cache.GetAccountAsync("u1", default), fresh => fresh.Value.Facts.Setting == false);
 
         Assert.Equal(true, stillCached.Value.Facts.Setting);
         Assert.Equal(false, refreshed.Value.Facts.Setting);
+    }
+
+    [Fact]
+    public void Refresh_ages_are_spread_between_half_and_three_quarters_of_the_ttl()
+    {
+        var ages = Enumerable.Range(0, 1000).Select(i => _cache.RefreshAfter($"subject-{i}")).ToList();
+
+        Assert.All(ages, age => Assert.InRange(age, _cache.Ttl / 2, _cache.Ttl * 3 / 4));
+        Assert.True(ages.Distinct().Count() > 500, "Subjects read together are read again at different times.");
+        Assert.Equal(_cache.RefreshAfter("same"), _cache.RefreshAfter("same"));
     }
 
     [Fact]
@@ -122,10 +132,10 @@ public sealed class SubjectCacheTests : IDisposable
         await _cache.GetAccountAsync("u1", default);
         _store.FailWith = new InvalidOperationException("store down");
 
-        _time.Advance(_cache.Ttl * 3 / 4);
+        _time.Advance(_cache.Ttl * 7 / 8);
         var withinTtl = await _cache.GetAccountAsync("u1", default);
         await _store.WaitForReadsAsync("u1", 2);
-        _time.Advance(_cache.Ttl / 4);
+        _time.Advance(_cache.Ttl / 8);
         var afterTtl = await _cache.GetAccountAsync("u1", default);
 
         Assert.Equal(LookupStatus.Found, withinTtl.Value.Status);
