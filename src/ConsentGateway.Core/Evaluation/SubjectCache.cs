@@ -72,6 +72,13 @@ public sealed partial class SubjectCache : IDisposable
         return (Ttl / 2) + (Ttl / 4 * spread / 1024);
     }
 
+    /// <summary>
+    /// How long a read itself may run. A decision waits for it at most the store timeout; the
+    /// read goes on for up to a quarter of the TTL (the time a background re-read has before the
+    /// entry expires), so a slow store still refills the cache for the decisions that follow.
+    /// </summary>
+    public TimeSpan ReadTimeout => Ttl / 4 > _options.StoreTimeout ? Ttl / 4 : _options.StoreTimeout;
+
     /// <summary>Entries held (expired ones go at the next sweep, every TTL).</summary>
     public int Count => _accounts.Count + _devices.Count;
 
@@ -96,7 +103,7 @@ public sealed partial class SubjectCache : IDisposable
         _devices.Sweep();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A projection read failed or took longer than the store timeout; the decision denies with STORE_UNAVAILABLE.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A projection read failed or a decision waited for one longer than the store timeout; it denies with STORE_UNAVAILABLE.")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A background re-read of a projection row failed; the entry stays until its TTL.")]
@@ -146,7 +153,7 @@ public sealed partial class SubjectCache : IDisposable
         {
             try
             {
-                return await SharedRead(id).WaitAsync(cancellationToken).ConfigureAwait(false);
+                return await SharedRead(id).WaitAsync(owner._options.StoreTimeout, owner._time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -200,7 +207,7 @@ public sealed partial class SubjectCache : IDisposable
             try
             {
                 var readAt = owner._time.GetTimestamp();
-                using var timeout = new CancellationTokenSource(owner._options.StoreTimeout, owner._time);
+                using var timeout = new CancellationTokenSource(owner.ReadTimeout, owner._time);
                 var value = await read(id, timeout.Token).ConfigureAwait(false);
                 var fresh = new Fresh<T>(value, readAt);
                 _entries.AddOrUpdate(id, static (_, fresh) => fresh, static (_, current, fresh) => current.ReadAt > fresh.ReadAt ? current : fresh, fresh);

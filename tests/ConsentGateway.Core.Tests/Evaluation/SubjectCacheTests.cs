@@ -126,6 +126,41 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_read_the_decision_stopped_waiting_for_still_fills_the_cache_when_it_completes()
+    {
+        _store.Put(Account("u1", setting: true));
+        _store.Hold = new TaskCompletionSource();
+
+        var pending = _cache.GetAccountAsync("u1", default).AsTask();
+        await _store.WaitForReadsAsync("u1", 1);
+        _time.Advance(new EvaluationOptions().StoreTimeout);
+        var gaveUp = await pending;
+        _store.Hold.SetResult();
+        var later = await WaitForAsync(() => _cache.GetAccountAsync("u1", default), fresh => fresh.Value.Status == LookupStatus.Found);
+
+        Assert.Equal(LookupStatus.Unavailable, gaveUp.Value.Status);
+        Assert.Equal(true, later.Value.Facts.Setting);
+        Assert.Equal(1, _store.Reads("u1"));
+    }
+
+    [Fact]
+    public async Task A_read_is_abandoned_after_the_read_timeout()
+    {
+        _store.Put(Account("u1", setting: true));
+        _store.Hold = new TaskCompletionSource();
+
+        var first = _cache.GetAccountAsync("u1", default).AsTask();
+        await _store.WaitForReadsAsync("u1", 1);
+        _time.Advance(_cache.ReadTimeout);
+        await first;
+        _store.Hold = null;
+        var second = await _cache.GetAccountAsync("u1", default);
+
+        Assert.Equal(LookupStatus.Found, second.Value.Status);
+        Assert.Equal(2, _store.Reads("u1"));
+    }
+
+    [Fact]
     public async Task A_failing_store_does_not_end_a_fresh_entry_early_but_the_ttl_does()
     {
         _store.Put(Account("u1", setting: true));
