@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ConsentGateway.Core.Consent;
@@ -25,27 +26,25 @@ public static class RequestBody
             return (null, TooLarge(maxBytes));
         }
 
-        // Sized to the declared length (one byte more, to notice a body longer than declared).
-        var buffer = new byte[(int)Math.Min(request.ContentLength ?? maxBytes, maxBytes) + 1];
-        var length = 0;
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-            if (length > maxBytes)
-            {
-                return (null, TooLarge(maxBytes));
-            }
-        }
-
-        // A full buffer means more bytes than the request declared.
-        if (length == buffer.Length)
-        {
-            return (null, TooLarge(maxBytes));
-        }
-
+        // Sized to the declared length (one byte more, to notice a body longer than declared);
+        // pooled, because a batch's body is large enough to land on the large object heap.
+        var size = (int)Math.Min(request.ContentLength ?? maxBytes, maxBytes) + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, size - length), request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+
+                // A full buffer means more bytes than declared, or than the limit.
+                if (length == size)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
+            }
+
             var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), typeInfo);
             return value is null
                 ? (null, Invalid("malformed-json", "The body must be a JSON object."))
@@ -58,6 +57,10 @@ public static class RequestBody
         catch (JsonException ex)
         {
             return (null, Invalid("malformed-json", $"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine})."));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -13,17 +13,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ConsentGateway.Benchmarks;
 
 /// <summary>
-/// What the gateway adds to one <c>/check</c> beyond Kestrel: proxy key hash and comparison,
-/// header parsing and validation, the warm cache lookup, the decision, and the response headers.
+/// What the gateway adds beyond Kestrel, warm: for one <c>/check</c>, the proxy key hash and
+/// comparison, header parsing and validation, the cache lookup, the decision and the response
+/// headers; for one <c>/evaluate/batch</c> of 1,000, reading, validating, deciding and writing.
 /// </summary>
 [MemoryDiagnoser]
-public class CheckHandlerBenchmarks
+public class EndpointHandlerBenchmarks
 {
+    private const int BatchSize = 1000;
+
     private const string Key = "bench-proxy-key-0123456789";
 
     private ServiceProvider _services = null!;
     private EvaluationEndpoints _endpoints = null!;
     private DefaultHttpContext _context = null!;
+    private byte[] _batchBody = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -36,7 +40,13 @@ public class CheckHandlerBenchmarks
             ["Consent:Evaluation:SubjectHashKey"] = "bench-subject-hash-key",
         }).Build();
         var projections = new InMemoryProjectionStore();
-        projections.TryPutAccountAsync(new AccountProjection("u1", true, CountryCode.Parse("DE"), new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero), true, 1, 1), null, default).Wait();
+        for (var i = 0; i < BatchSize; i++)
+        {
+            projections.TryPutAccountAsync(new AccountProjection($"u{i}", true, CountryCode.Parse("DE"), new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero), true, 1, 1), null, default).Wait();
+        }
+
+        _batchBody = Encoding.UTF8.GetBytes("{\"requests\":[" + string.Join(',', Enumerable.Range(0, BatchSize).Select(i =>
+            $$"""{"id":"r{{i}}","partner":"google","subject":{"userId":"u{{i}}"},"data":["ip_address","mobile_ad_id"]}""")) + "]}");
         _services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
@@ -52,6 +62,7 @@ public class CheckHandlerBenchmarks
         headers["X-Consent-User"] = "u1";
         headers["X-Consent-Data"] = "ip_address,mobile_ad_id";
         Check().AsTask().Wait();
+        Batch().AsTask().Wait();
     }
 
     [GlobalCleanup]
@@ -63,5 +74,19 @@ public class CheckHandlerBenchmarks
         var result = await _endpoints.CheckAsync(_context);
         await result.ExecuteAsync(_context);
         return _context.Response.StatusCode;
+    }
+
+    [Benchmark(Description = "batch of 1,000, warm: read, validate, decide, write JSON")]
+    public async ValueTask<long> Batch()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers["X-Consent-Key"] = Key;
+        context.Request.ContentType = "application/json";
+        context.Request.ContentLength = _batchBody.Length;
+        context.Request.Body = new MemoryStream(_batchBody, writable: false);
+        context.Response.Body = Stream.Null;
+        var result = await _endpoints.EvaluateBatchAsync(context);
+        await result.ExecuteAsync(context);
+        return context.Response.StatusCode;
     }
 }
