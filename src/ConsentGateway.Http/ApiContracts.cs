@@ -29,7 +29,10 @@ public sealed record DeviceLinkResponse(string AdId, string UserId);
 /// <summary>The subject of an evaluation: a user, a device, or both.</summary>
 public sealed record SubjectBody(string? UserId, string? DeviceAdId);
 
-/// <summary>Body of <c>POST /api/v1/evaluate</c>, and one request of a batch (<c>id</c> is echoed in its result).</summary>
+/// <summary>
+/// Body of <c>POST /api/v1/evaluate</c>, and one request of a batch (<c>id</c> is echoed in its
+/// result): the shape the OpenAPI document describes; <see cref="EvaluationBodies"/> reads it.
+/// </summary>
 public sealed record EvaluateBody(string? Id, string? Partner, string? Via, SubjectBody? Subject, IReadOnlyList<string>? Data, string? Country);
 
 /// <summary>Body of <c>POST /api/v1/evaluate/batch</c>.</summary>

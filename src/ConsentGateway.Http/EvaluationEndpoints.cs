@@ -22,7 +22,8 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
     public const string DataHeader = "X-Consent-Data";
     public const string CountryHeader = "X-Consent-Country";
 
-    private const int MaxCallerIdLength = 256;
+    /// <summary>The longest caller id a request may carry (echoed in its result).</summary>
+    public const int MaxCallerIdLength = 256;
 
     public async Task<IResult> EvaluateAsync(HttpContext context)
     {
@@ -32,24 +33,19 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             return ProxyUnauthorized();
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.EvaluateBody).ConfigureAwait(false);
+        var policy = decisions.Policy;
+        var (asked, problem) = await RequestBody.ReadAsync(context.Request, RequestBody.MaxBytes, body => Parsed(EvaluationBodies.ReadOne(body, policy))).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
-        var question = Question(body!, where: "The request");
-        if (question.Failure is { } failure)
-        {
-            return Problems.From(failure);
-        }
-
-        if (!MayAsk(proxy, question.Value))
+        if (!MayAsk(proxy, asked.Question))
         {
             return ProxyNotAllowed();
         }
 
-        return json.One(await decisions.DecideAsync(question.Value, context.RequestAborted).ConfigureAwait(false), body!.Id);
+        return json.One(await decisions.DecideAsync(asked.Question, context.RequestAborted).ConfigureAwait(false), asked.Id);
     }
 
     public async Task<IResult> EvaluateBatchAsync(HttpContext context)
@@ -60,40 +56,23 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             return ProxyUnauthorized();
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.BatchBody, MaxBatchBytes).ConfigureAwait(false);
+        var policy = decisions.Policy;
+        var (asked, problem) = await RequestBody.ReadAsync(context.Request, MaxBatchBytes, body => Parsed(EvaluationBodies.ReadBatch(body, policy, MaxBatchRequests))).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
-        var requests = body!.Requests;
-        if (requests is null || requests.Count == 0)
+        var questions = new EvaluationQuestion[asked!.Length];
+        var ids = new string?[asked.Length];
+        for (var i = 0; i < asked.Length; i++)
         {
-            return Problems.From(Failure.Invalid("empty-batch", "A batch needs at least one request in \"requests\"."));
-        }
-
-        if (requests.Count > MaxBatchRequests)
-        {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "batch-too-large", $"A batch holds at most {MaxBatchRequests} requests; this one has {requests.Count}.");
-        }
-
-        var questions = new EvaluationQuestion[requests.Count];
-        var ids = new string?[requests.Count];
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var question = requests[i] is { } request ? Question(request, where: $"requests[{i}]") : Failure.Invalid("missing-request", $"requests[{i}] is null.");
-            if (question.Failure is { } failure)
-            {
-                return Problems.From(failure);
-            }
-
-            if (!MayAsk(proxy, question.Value))
+            if (!MayAsk(proxy, asked[i].Question))
             {
                 return ProxyNotAllowed();
             }
 
-            questions[i] = question.Value;
-            ids[i] = requests[i].Id;
+            (questions[i], ids[i]) = (asked[i].Question, asked[i].Id);
         }
 
         return json.Batch(await decisions.DecideManyAsync(questions, context.RequestAborted).ConfigureAwait(false), ids);
@@ -133,18 +112,10 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         return CheckResult.Of(await decisions.DecideAsync(question.Value, context.RequestAborted).ConfigureAwait(false));
     }
 
-    private Outcome<EvaluationQuestion> Question(EvaluateBody body, string where)
-    {
-        if (body.Id is { Length: > MaxCallerIdLength })
-        {
-            return Failure.Invalid("invalid-request-id", $"{where}: \"id\" is at most {MaxCallerIdLength} characters.");
-        }
-
-        var policy = decisions.Policy;
-        var question = EvaluationQuestion.Create(
-            policy, body.Partner, body.Via, body.Subject?.UserId, body.Subject?.DeviceAdId, EvaluationQuestion.ParseData(policy, body.Data), body.Country);
-        return question.Failure is { } failure ? failure with { Detail = $"{where}: {failure.Detail}" } : question;
-    }
+    private static (T Value, IResult? Problem) Parsed<T>(Outcome<T> outcome) =>
+        outcome.Failure is not { } failure ? (outcome.Value!, null)
+        : failure.Code == EvaluationBodies.TooManyCode ? (default!, Problems.Create(StatusCodes.Status413PayloadTooLarge, failure.Code, failure.Detail))
+        : (default!, Problems.From(failure));
 
     // A proxy asks only about the partners it serves: the recipient, and the processor it goes through.
     private static bool MayAsk(Proxy proxy, in EvaluationQuestion question) =>

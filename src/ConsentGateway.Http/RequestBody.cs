@@ -12,18 +12,28 @@ public static class RequestBody
     /// <summary>The API's bodies are a few dozen bytes; anything near this limit is not one of them.</summary>
     public const int MaxBytes = 16 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes = MaxBytes)
-        where T : class
+    /// <summary>Turns a body's bytes into a value, or the problem to answer.</summary>
+    public delegate (T? Value, IResult? Problem) Parser<T>(ReadOnlySpan<byte> body);
+
+    public static Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes = MaxBytes)
+        where T : class =>
+        ReadAsync<T>(request, maxBytes, body => JsonSerializer.Deserialize(body, typeInfo) is { } value
+            ? (value, null)
+            : (null, Invalid("malformed-json", "The body must be a JSON object.")));
+
+    /// <summary>Reads the body and hands it to <paramref name="parse"/>; invalid JSON it throws on is a 400.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, Parser<T> parse)
     {
+        ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(request);
         if (!IsJson(request.ContentType))
         {
-            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON: Content-Type: application/json."));
+            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON: Content-Type: application/json."));
         }
 
         if (request.ContentLength > maxBytes)
         {
-            return (null, TooLarge(maxBytes));
+            return (default, TooLarge(maxBytes));
         }
 
         // Sized to the declared length (one byte more, to notice a body longer than declared);
@@ -41,22 +51,19 @@ public static class RequestBody
                 // A full buffer means more bytes than declared, or than the limit.
                 if (length == size)
                 {
-                    return (null, TooLarge(maxBytes));
+                    return (default, TooLarge(maxBytes));
                 }
             }
 
-            var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), typeInfo);
-            return value is null
-                ? (null, Invalid("malformed-json", "The body must be a JSON object."))
-                : (value, null);
+            return parse(buffer.AsSpan(0, length));
         }
         catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            return (null, Invalid("unknown-field", $"The body has a property this endpoint does not know, at {ex.Path}."));
+            return (default, Invalid("unknown-field", $"The body has a property this endpoint does not know, at {ex.Path}."));
         }
         catch (JsonException ex)
         {
-            return (null, Invalid("malformed-json", $"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine})."));
+            return (default, Invalid("malformed-json", $"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine})."));
         }
         finally
         {

@@ -110,9 +110,9 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
         }
     }
 
-    private static Failure MissingData() =>
+    public static Failure MissingData() =>
         Failure.Invalid("missing-data", "The data items to send are required: at least one name.");
 
-    private static Failure UnknownData(CompiledPolicy policy) =>
+    public static Failure UnknownData(CompiledPolicy policy) =>
         Failure.Invalid("unknown-data-item", $"Every data item must be one the policy names: {string.Join(", ", policy.DataItems)}.");
 }

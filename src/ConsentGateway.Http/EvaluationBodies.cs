@@ -1,0 +1,395 @@
+using System.Text;
+using System.Text.Json;
+using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Policy;
+
+namespace ConsentGateway.Http;
+
+/// <summary>One question read from a body, with the caller's id for its result.</summary>
+public readonly record struct BodyQuestion(EvaluationQuestion Question, string? Id);
+
+/// <summary>
+/// Reads <c>/evaluate</c> and <c>/evaluate/batch</c> bodies with a <see cref="Utf8JsonReader"/>
+/// straight into questions: data item names are resolved from the bytes without a string each,
+/// and nothing is built that is thrown away (a batch is 1,000 of them). As strict as the rest of
+/// the API: the shape of <see cref="EvaluateBody"/> and <see cref="BatchBody"/>, property names
+/// in any case, no unknown or repeated properties, no trailing content. The whole body is read
+/// before any question is validated, so a malformed body is reported as such first.
+/// </summary>
+public static class EvaluationBodies
+{
+    /// <summary>The code <see cref="ReadBatch"/> fails with when a batch has more than the maximum of requests (a 413).</summary>
+    public const string TooManyCode = "batch-too-large";
+
+    /// <summary>The longest data item name looked up; a longer one is unknown.</summary>
+    private const int MaxItemNameLength = 64;
+
+    public static Outcome<BodyQuestion> ReadOne(ReadOnlySpan<byte> json, CompiledPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        try
+        {
+            return ReadOneUnchecked(json, policy);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException or null)
+        {
+            return NotUtf8();
+        }
+    }
+
+    public static Outcome<BodyQuestion[]> ReadBatch(ReadOnlySpan<byte> json, CompiledPolicy policy, int maxRequests)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        try
+        {
+            return ReadBatchUnchecked(json, policy, maxRequests);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException or null)
+        {
+            return NotUtf8();
+        }
+    }
+
+    private static Outcome<BodyQuestion> ReadOneUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || ReadFields(ref reader, policy, "$") is not { } fields)
+        {
+            return NotAnObject("$");
+        }
+
+        if (fields.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        ThrowOnTrailingContent(ref reader);
+        return fields.Value.ToQuestion(policy, "The request");
+    }
+
+    private static Outcome<BodyQuestion[]> ReadBatchUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy, int maxRequests)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return NotAnObject("$");
+        }
+
+        List<Fields>? requests = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!NameIs(ref reader, "requests"))
+            {
+                return UnknownField(ref reader, "$");
+            }
+
+            if (requests is not null)
+            {
+                return Repeated("$.requests");
+            }
+
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                requests = [];
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                return Malformed("$.requests", "an array of requests");
+            }
+
+            requests = new List<Fields>(Math.Min(maxRequests, 1024));
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (requests.Count == maxRequests)
+                {
+                    return Failure.Invalid(TooManyCode, $"A batch holds at most {maxRequests} requests.");
+                }
+
+                var path = $"$.requests[{requests.Count}]";
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    return Failure.Invalid("missing-request", $"{path} is null.");
+                }
+
+                var fields = ReadFields(ref reader, policy, path);
+                if (fields is null)
+                {
+                    return NotAnObject(path);
+                }
+
+                if (fields.Value.Failure is { } failure)
+                {
+                    return failure;
+                }
+
+                requests.Add(fields.Value.Value);
+            }
+        }
+
+        ThrowOnTrailingContent(ref reader);
+
+        if (requests is null || requests.Count == 0)
+        {
+            return Failure.Invalid("empty-batch", "A batch needs at least one request in \"requests\".");
+        }
+
+        var questions = new BodyQuestion[requests.Count];
+        for (var i = 0; i < questions.Length; i++)
+        {
+            var question = requests[i].ToQuestion(policy, $"requests[{i}]");
+            if (question.Failure is { } failure)
+            {
+                return failure;
+            }
+
+            questions[i] = question.Value;
+        }
+
+        return questions;
+    }
+
+    /// <summary>The members of one request object; <c>null</c> when the value is not an object.</summary>
+    private static Outcome<Fields>? ReadFields(ref Utf8JsonReader reader, CompiledPolicy policy, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var fields = default(Fields);
+        var seen = Member.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var member = MemberOf(ref reader);
+            if (member == Member.None)
+            {
+                return UnknownField(ref reader, path);
+            }
+
+            if ((seen & member) != 0)
+            {
+                return Repeated(path);
+            }
+
+            seen |= member;
+            reader.Read();
+            var problem = member switch
+            {
+                Member.Id => ReadString(ref reader, path, out fields.Id),
+                Member.Partner => ReadString(ref reader, path, out fields.Partner),
+                Member.Via => ReadString(ref reader, path, out fields.Via),
+                Member.Country => ReadString(ref reader, path, out fields.Country),
+                Member.Subject => ReadSubject(ref reader, path, ref fields),
+                _ => ReadData(ref reader, policy, path, out fields.Data),
+            };
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        if ((seen & Member.Data) == 0)
+        {
+            fields.Data = EvaluationQuestion.MissingData();
+        }
+
+        return fields;
+    }
+
+    private static Failure? ReadSubject(ref Utf8JsonReader reader, string path, ref Fields fields)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return Malformed(path + ".subject", "an object with userId and/or deviceAdId");
+        }
+
+        var seen = Member.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var member = NameIs(ref reader, "userId") ? Member.UserId : NameIs(ref reader, "deviceAdId") ? Member.DeviceAdId : Member.None;
+            if (member == Member.None)
+            {
+                return UnknownField(ref reader, path + ".subject");
+            }
+
+            if ((seen & member) != 0)
+            {
+                return Repeated(path + ".subject");
+            }
+
+            seen |= member;
+            reader.Read();
+            var problem = member == Member.UserId
+                ? ReadString(ref reader, path, out fields.UserId)
+                : ReadString(ref reader, path, out fields.DeviceAdId);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    // Names are resolved from the bytes; an unknown one is remembered and the array read to its end.
+    private static Failure? ReadData(ref Utf8JsonReader reader, CompiledPolicy policy, string path, out Outcome<DataSet> data)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            data = EvaluationQuestion.MissingData();
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            data = default;
+            return Malformed(path + ".data", "an array of data item names");
+        }
+
+        var items = DataSet.Empty;
+        var count = 0;
+        var allKnown = true;
+        Span<char> name = stackalloc char[MaxItemNameLength];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= MaxItemNameLength)
+            {
+                var length = reader.CopyString(name);
+                if (policy.TryGetDataItem(name[..length], out var item))
+                {
+                    items = items.Union(DataSet.Of(item));
+                    continue;
+                }
+            }
+            else if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+            {
+                data = default;
+                return Malformed(path + ".data", "an array of data item names");
+            }
+
+            allKnown = false;
+        }
+
+        data = count == 0 ? EvaluationQuestion.MissingData() : allKnown ? items : EvaluationQuestion.UnknownData(policy);
+        return null;
+    }
+
+    private static Failure? ReadString(ref Utf8JsonReader reader, string path, out string? value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                value = reader.GetString();
+                return null;
+            case JsonTokenType.Null:
+                value = null;
+                return null;
+            default:
+                value = null;
+                return Malformed(path, "an object whose ids, partner, via and country are strings");
+        }
+    }
+
+    private static Member MemberOf(ref Utf8JsonReader reader) =>
+        NameIs(ref reader, "partner") ? Member.Partner
+        : NameIs(ref reader, "subject") ? Member.Subject
+        : NameIs(ref reader, "data") ? Member.Data
+        : NameIs(ref reader, "id") ? Member.Id
+        : NameIs(ref reader, "via") ? Member.Via
+        : NameIs(ref reader, "country") ? Member.Country
+        : Member.None;
+
+    // Property names match in any case, as everywhere in the API (System.Text.Json's web defaults).
+    // The names are ASCII letters, so setting the case bit compares them in any case.
+    private static bool NameIs(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return reader.GetString()!.Equals(name, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var bytes = reader.ValueSpan;
+        if (bytes.Length != name.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if ((bytes[i] | 0x20) != (name[i] | 0x20))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Reading past the closing brace throws (a JsonException) on anything but whitespace.
+    private static void ThrowOnTrailingContent(ref Utf8JsonReader reader) => reader.Read();
+
+    // The reader checks structure only; a string's bytes are decoded when it is read, and invalid UTF-8 throws then.
+    private static Failure NotUtf8() =>
+        Failure.Invalid("malformed-json", "The body is not valid UTF-8 JSON.");
+
+    private static Failure UnknownField(ref Utf8JsonReader reader, string path) =>
+        Failure.Invalid("unknown-field", $"The body has a property this endpoint does not know, at {path}.{reader.GetString()}.");
+
+    private static Failure Repeated(string path) =>
+        Failure.Invalid("malformed-json", $"The body gives a property twice, in {path}.");
+
+    private static Failure NotAnObject(string path) =>
+        Failure.Invalid("malformed-json", path == "$" ? "The body must be a JSON object." : $"{path} must be a JSON object.");
+
+    private static Failure Malformed(string path, string expected) =>
+        Failure.Invalid("malformed-json", $"The body is not valid JSON for this endpoint: {path} must be {expected}.");
+
+    [Flags]
+    private enum Member
+    {
+        None = 0,
+        Id = 1,
+        Partner = 2,
+        Via = 4,
+        Subject = 8,
+        Data = 16,
+        Country = 32,
+        UserId = 64,
+        DeviceAdId = 128,
+    }
+
+    /// <summary>A request's members as read, before validation.</summary>
+    private struct Fields
+    {
+        public string? Id;
+        public string? Partner;
+        public string? Via;
+        public string? UserId;
+        public string? DeviceAdId;
+        public string? Country;
+        public Outcome<DataSet> Data;
+
+        public readonly Outcome<BodyQuestion> ToQuestion(CompiledPolicy policy, string where)
+        {
+            if (Id is { Length: > EvaluationEndpoints.MaxCallerIdLength })
+            {
+                return Failure.Invalid("invalid-request-id", $"{where}: \"id\" is at most {EvaluationEndpoints.MaxCallerIdLength} characters.");
+            }
+
+            var question = EvaluationQuestion.Create(policy, Partner, Via, UserId, DeviceAdId, Data, Country);
+            return question.Failure is { } failure
+                ? failure with { Detail = $"{where}: {failure.Detail}" }
+                : new BodyQuestion(question.Value, Id);
+        }
+    }
+}
