@@ -31,9 +31,10 @@ public sealed class DecisionJson(CompiledPolicy policy)
 
     private readonly JsonEncodedText[] _dataItems = [.. policy.DataItems.Select(name => JsonEncodedText.Encode(name))];
 
-    public IResult One(DecisionRecord record, string? id) => new JsonResult(this, [record], [id], batch: false);
+    public IResult One(DecisionRecord record, string? id) => new JsonResult(this, [record], [new BodyQuestion(default, id)], batch: false);
 
-    public IResult Batch(DecisionRecord[] records, string?[] ids) => new JsonResult(this, records, ids, batch: true);
+    /// <summary>The results of a batch, each with the id of the request at its index.</summary>
+    public IResult Batch(DecisionRecord[] records, BodyQuestion[] requests) => new JsonResult(this, records, requests, batch: true);
 
     private void Write(Utf8JsonWriter writer, in DecisionRecord record, string? id)
     {
@@ -85,7 +86,7 @@ public sealed class DecisionJson(CompiledPolicy policy)
         writer.WriteEndObject();
     }
 
-    private sealed class JsonResult(DecisionJson json, DecisionRecord[] records, string?[] ids, bool batch) : IResult
+    private sealed class JsonResult(DecisionJson json, DecisionRecord[] records, BodyQuestion[] requests, bool batch) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -103,7 +104,7 @@ public sealed class DecisionJson(CompiledPolicy policy)
 
                 for (var i = 0; i < records.Length; i++)
                 {
-                    json.Write(writer, records[i], ids[i]);
+                    json.Write(writer, records[i], requests[i].Id);
                 }
 
                 if (batch)

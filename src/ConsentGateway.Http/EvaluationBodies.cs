@@ -54,7 +54,7 @@ public static class EvaluationBodies
     private static Outcome<BodyQuestion> ReadOneUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy)
     {
         var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || ReadFields(ref reader, policy, "$") is not { } fields)
+        if (!reader.Read() || ReadFields(ref reader, policy, At.Root) is not { } fields)
         {
             return NotAnObject("$");
         }
@@ -81,7 +81,7 @@ public static class EvaluationBodies
         {
             if (!NameIs(ref reader, "requests"))
             {
-                return UnknownField(ref reader, "$");
+                return UnknownField(ref reader, At.Root);
             }
 
             if (requests is not null)
@@ -109,16 +109,16 @@ public static class EvaluationBodies
                     return Failure.Invalid(TooManyCode, $"A batch holds at most {maxRequests} requests.");
                 }
 
-                var path = $"$.requests[{requests.Count}]";
+                var at = new At(requests.Count);
                 if (reader.TokenType == JsonTokenType.Null)
                 {
-                    return Failure.Invalid("missing-request", $"{path} is null.");
+                    return Failure.Invalid("missing-request", $"{at} is null.");
                 }
 
-                var fields = ReadFields(ref reader, policy, path);
+                var fields = ReadFields(ref reader, policy, at);
                 if (fields is null)
                 {
-                    return NotAnObject(path);
+                    return NotAnObject(at.ToString());
                 }
 
                 if (fields.Value.Failure is { } failure)
@@ -153,7 +153,7 @@ public static class EvaluationBodies
     }
 
     /// <summary>The members of one request object; <c>null</c> when the value is not an object.</summary>
-    private static Outcome<Fields>? ReadFields(ref Utf8JsonReader reader, CompiledPolicy policy, string path)
+    private static Outcome<Fields>? ReadFields(ref Utf8JsonReader reader, CompiledPolicy policy, At path)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -172,7 +172,7 @@ public static class EvaluationBodies
 
             if ((seen & member) != 0)
             {
-                return Repeated(path);
+                return Repeated(path.ToString());
             }
 
             seen |= member;
@@ -200,7 +200,7 @@ public static class EvaluationBodies
         return fields;
     }
 
-    private static Failure? ReadSubject(ref Utf8JsonReader reader, string path, ref Fields fields)
+    private static Failure? ReadSubject(ref Utf8JsonReader reader, At path, ref Fields fields)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -209,7 +209,7 @@ public static class EvaluationBodies
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return Malformed(path + ".subject", "an object with userId and/or deviceAdId");
+            return Malformed(path.Subject.ToString(), "an object with userId and/or deviceAdId");
         }
 
         var seen = Member.None;
@@ -218,19 +218,19 @@ public static class EvaluationBodies
             var member = NameIs(ref reader, "userId") ? Member.UserId : NameIs(ref reader, "deviceAdId") ? Member.DeviceAdId : Member.None;
             if (member == Member.None)
             {
-                return UnknownField(ref reader, path + ".subject");
+                return UnknownField(ref reader, path.Subject);
             }
 
             if ((seen & member) != 0)
             {
-                return Repeated(path + ".subject");
+                return Repeated(path.Subject.ToString());
             }
 
             seen |= member;
             reader.Read();
             var problem = member == Member.UserId
-                ? ReadString(ref reader, path, out fields.UserId)
-                : ReadString(ref reader, path, out fields.DeviceAdId);
+                ? ReadString(ref reader, path.Subject, out fields.UserId)
+                : ReadString(ref reader, path.Subject, out fields.DeviceAdId);
             if (problem is not null)
             {
                 return problem;
@@ -241,7 +241,7 @@ public static class EvaluationBodies
     }
 
     // Names are resolved from the bytes; an unknown one is remembered and the array read to its end.
-    private static Failure? ReadData(ref Utf8JsonReader reader, CompiledPolicy policy, string path, out Outcome<DataSet> data)
+    private static Failure? ReadData(ref Utf8JsonReader reader, CompiledPolicy policy, At path, out Outcome<DataSet> data)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -252,7 +252,7 @@ public static class EvaluationBodies
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             data = default;
-            return Malformed(path + ".data", "an array of data item names");
+            return Malformed($"{path}.data", "an array of data item names");
         }
 
         var items = DataSet.Empty;
@@ -274,7 +274,7 @@ public static class EvaluationBodies
             else if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
             {
                 data = default;
-                return Malformed(path + ".data", "an array of data item names");
+                return Malformed($"{path}.data", "an array of data item names");
             }
 
             allKnown = false;
@@ -284,7 +284,7 @@ public static class EvaluationBodies
         return null;
     }
 
-    private static Failure? ReadString(ref Utf8JsonReader reader, string path, out string? value)
+    private static Failure? ReadString(ref Utf8JsonReader reader, At path, out string? value)
     {
         switch (reader.TokenType)
         {
@@ -296,7 +296,7 @@ public static class EvaluationBodies
                 return null;
             default:
                 value = null;
-                return Malformed(path, "an object whose ids, partner, via and country are strings");
+                return Malformed(path.ToString(), "an object whose ids, partner, via and country are strings");
         }
     }
 
@@ -342,7 +342,7 @@ public static class EvaluationBodies
     private static Failure NotUtf8() =>
         Failure.Invalid("malformed-json", "The body is not valid UTF-8 JSON.");
 
-    private static Failure UnknownField(ref Utf8JsonReader reader, string path) =>
+    private static Failure UnknownField(ref Utf8JsonReader reader, At path) =>
         Failure.Invalid("unknown-field", $"The body has a property this endpoint does not know, at {path}.{reader.GetString()}.");
 
     private static Failure Repeated(string path) =>
@@ -353,6 +353,17 @@ public static class EvaluationBodies
 
     private static Failure Malformed(string path, string expected) =>
         Failure.Invalid("malformed-json", $"The body is not valid JSON for this endpoint: {path} must be {expected}.");
+
+    /// <summary>Where in the body a request is (its index in a batch), formatted only for a failure.</summary>
+    private readonly record struct At(int? Index, bool InSubject = false)
+    {
+        public static At Root => default;
+
+        public At Subject => this with { InSubject = true };
+
+        public override string ToString() =>
+            (Index is { } index ? $"$.requests[{index}]" : "$") + (InSubject ? ".subject" : string.Empty);
+    }
 
     [Flags]
     private enum Member

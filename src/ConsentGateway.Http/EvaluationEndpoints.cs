@@ -63,19 +63,15 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             return problem;
         }
 
-        var questions = new EvaluationQuestion[asked!.Length];
-        var ids = new string?[asked.Length];
-        for (var i = 0; i < asked.Length; i++)
+        foreach (var question in asked!)
         {
-            if (!MayAsk(proxy, asked[i].Question))
+            if (!MayAsk(proxy, question.Question))
             {
                 return ProxyNotAllowed();
             }
-
-            (questions[i], ids[i]) = (asked[i].Question, asked[i].Id);
         }
 
-        return json.Batch(await decisions.DecideManyAsync(questions, context.RequestAborted).ConfigureAwait(false), ids);
+        return json.Batch(await decisions.DecideManyAsync(new Questions(asked), context.RequestAborted).ConfigureAwait(false), asked);
     }
 
     public async ValueTask<IResult> CheckAsync(HttpContext context)
@@ -110,6 +106,18 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         }
 
         return CheckResult.Of(await decisions.DecideAsync(question.Value, context.RequestAborted).ConfigureAwait(false));
+    }
+
+    /// <summary>The questions of a batch as they were read, without copying them.</summary>
+    private sealed class Questions(BodyQuestion[] asked) : IReadOnlyList<EvaluationQuestion>
+    {
+        public int Count => asked.Length;
+
+        public EvaluationQuestion this[int index] => asked[index].Question;
+
+        public IEnumerator<EvaluationQuestion> GetEnumerator() => asked.Select(a => a.Question).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static (T Value, IResult? Problem) Parsed<T>(Outcome<T> outcome) =>
