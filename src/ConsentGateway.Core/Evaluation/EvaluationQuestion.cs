@@ -12,7 +12,7 @@ namespace ConsentGateway.Core.Evaluation;
 public readonly record struct EvaluationQuestion(DecisionRequest Request, string PartnerId, string? ViaId, string? UserId, string? DeviceAdId)
 {
     /// <summary>Validates the parts of a question; each way it can be wrong is a distinct 400 code.</summary>
-    /// <param name="data">The data items, already resolved (see <see cref="ParseData(CompiledPolicy, IReadOnlyList{string}?)"/>).</param>
+    /// <param name="data">The data items, already resolved (<see cref="ParseDataList"/>, or a body reader), or why they cannot be.</param>
     public static Outcome<EvaluationQuestion> Create(
         CompiledPolicy policy, string? partner, string? via, string? userId, string? deviceAdId, Outcome<DataSet> data, string? country)
     {
@@ -57,29 +57,6 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
         return new EvaluationQuestion(request, partner, via, userId, deviceAdId);
     }
 
-    /// <summary>The data items of a JSON question: a non-empty list of names the policy knows.</summary>
-    public static Outcome<DataSet> ParseData(CompiledPolicy policy, IReadOnlyList<string>? names)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        if (names is null || names.Count == 0)
-        {
-            return MissingData();
-        }
-
-        var data = DataSet.Empty;
-        foreach (var name in names)
-        {
-            if (name is null || !policy.TryGetDataItem(name, out var item))
-            {
-                return UnknownData(policy);
-            }
-
-            data = data.Union(DataSet.Of(item));
-        }
-
-        return data;
-    }
-
     /// <summary>The data items of a header: a comma list of names the policy knows, spaces allowed around each.</summary>
     public static Outcome<DataSet> ParseDataList(CompiledPolicy policy, string? list)
     {
@@ -110,9 +87,11 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
         }
     }
 
+    /// <summary>No data items were given, or an empty list.</summary>
     public static Failure MissingData() =>
         Failure.Invalid("missing-data", "The data items to send are required: at least one name.");
 
+    /// <summary>A data item the policy does not name (names are case-sensitive).</summary>
     public static Failure UnknownData(CompiledPolicy policy) =>
         Failure.Invalid("unknown-data-item", $"Every data item must be one the policy names: {string.Join(", ", policy.DataItems)}.");
 }

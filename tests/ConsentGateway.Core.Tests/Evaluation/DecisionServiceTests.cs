@@ -164,7 +164,7 @@ public sealed class DecisionServiceTests : IDisposable
 
     private static EvaluationQuestion Ask(string partner, string? userId = null, string? deviceAdId = null, string[]? data = null)
     {
-        var question = EvaluationQuestion.Create(Policy, partner, null, userId, deviceAdId, EvaluationQuestion.ParseData(Policy, data ?? ["ip_address"]), null);
+        var question = EvaluationQuestion.Create(Policy, partner, null, userId, deviceAdId, EvaluationQuestion.ParseDataList(Policy, string.Join(',', data ?? ["ip_address"])), null);
         return question.Failure is null ? question.Value : throw new InvalidOperationException(question.Failure.Detail);
     }
 
