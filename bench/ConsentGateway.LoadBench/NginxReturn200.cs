@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using ConsentGateway.Testing;
 
 namespace ConsentGateway.LoadBench;
 
@@ -11,10 +9,10 @@ namespace ConsentGateway.LoadBench;
 /// </summary>
 internal sealed class NginxReturn200 : IDisposable
 {
-    private readonly Process _nginx;
+    private readonly ChildProcess _nginx;
     private readonly string _folder;
 
-    private NginxReturn200(Process nginx, string folder, Uri address)
+    private NginxReturn200(ChildProcess nginx, string folder, Uri address)
     {
         _nginx = nginx;
         _folder = folder;
@@ -26,7 +24,7 @@ internal sealed class NginxReturn200 : IDisposable
     public static async Task<NginxReturn200> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("consent-bench-nginx-").FullName;
-        var port = FreePort();
+        var port = ChildProcess.FreeLoopbackPort();
         var config = Path.Combine(folder, "nginx.conf");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $$"""
             worker_processes auto;
@@ -42,36 +40,14 @@ internal sealed class NginxReturn200 : IDisposable
                 }
             }
             """));
-        var nginx = Process.Start(new ProcessStartInfo("/usr/sbin/nginx") { ArgumentList = { "-p", folder, "-c", config, "-g", "daemon off;" } })
-            ?? throw new InvalidOperationException("nginx did not start: install it with apt-get install -y nginx.");
-        var address = new Uri($"http://127.0.0.1:{port}/");
-        using var client = new HttpClient();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var response = await client.GetAsync(address);
-                return new NginxReturn200(nginx, folder, address);
-            }
-            catch (HttpRequestException) when (attempt < 50 && !nginx.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
+        var nginx = ChildProcess.Start("/usr/sbin/nginx", ["-p", folder, "-c", config, "-g", "daemon off;"], folder);
+        await nginx.WaitUntilListeningAsync("nginx", port, TimeSpan.FromSeconds(10), () => nginx.Output);
+        return new NginxReturn200(nginx, folder, new Uri($"http://127.0.0.1:{port}/"));
     }
 
     public void Dispose()
     {
-        _nginx.Kill(entireProcessTree: true);
-        _nginx.WaitForExit();
         _nginx.Dispose();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

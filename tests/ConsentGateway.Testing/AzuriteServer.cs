@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Azure.Data.Tables;
 using Xunit;
 
@@ -33,8 +29,7 @@ public sealed class AzuriteServer : IAsyncLifetime
     // A port found free may be taken by another process before Azurite binds it: try another.
     private const int PortAttempts = 3;
 
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private ChildProcess? _process;
     private int _port;
 
     /// <summary>The connection string of the running emulator.</summary>
@@ -77,11 +72,12 @@ public sealed class AzuriteServer : IAsyncLifetime
 
         for (var attempt = 1; ; attempt++)
         {
-            _port = FreeLoopbackPort();
-            var process = _process = Start(binary, _port);
+            _port = ChildProcess.FreeLoopbackPort();
+            string[] arguments = ["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent"];
+            var process = _process = ChildProcess.Start(binary, arguments, Path.GetTempPath());
             try
             {
-                await WaitUntilListeningAsync(process, _port).ConfigureAwait(false);
+                await process.WaitUntilListeningAsync("Azurite", _port, StartTimeout, () => $"Its output:{Environment.NewLine}{process.Output}").ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
@@ -104,127 +100,9 @@ public sealed class AzuriteServer : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Process Start(string binary, int port)
-    {
-        var startInfo = new ProcessStartInfo(binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var argument in (string[])["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent"])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        lock (_output)
-        {
-            _output.Clear();
-        }
-
-        var process = new Process { StartInfo = startInfo };
-
-        // Both pipes are drained, or Azurite would block once one of them is full.
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task WaitUntilListeningAsync(Process process, int port)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before accepting connections on port {port}. Its output:{Environment.NewLine}{Output()}");
-            }
-
-            using (var client = new TcpClient())
-            {
-                try
-                {
-                    using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                    await client.ConnectAsync(IPAddress.Loopback, port, attempt.Token).ConfigureAwait(false);
-                    return;
-                }
-                catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-                {
-                    // Not listening yet.
-                }
-            }
-
-            if (clock.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"Azurite did not accept connections on port {port} within {StartTimeout.TotalSeconds} s. Its output:{Environment.NewLine}{Output()}");
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
-        }
-    }
-
     private void Stop()
     {
-        if (_process is not { } process)
-        {
-            return;
-        }
-
+        _process?.Dispose();
         _process = null;
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited in between.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private string Output()
-    {
-        lock (_output)
-        {
-            return _output.Length == 0 ? "(nothing)" : _output.ToString();
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -34,9 +32,8 @@ public sealed partial class NginxServer : IAsyncDisposable
     private const int PortAttempts = 3;
 
     private readonly ITestOutputHelper? _output;
-    private readonly StringBuilder _console = new();
     private readonly DirectoryInfo _prefix;
-    private Process? _process;
+    private ChildProcess? _process;
 
     private NginxServer(ITestOutputHelper? output)
     {
@@ -164,7 +161,7 @@ public sealed partial class NginxServer : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = ChildProcess.FreeLoopbackPort();
             await RenderAsync(new Dictionary<string, string>
             {
                 ["EGRESS_LISTEN"] = $"127.0.0.1:{port}",
@@ -180,10 +177,11 @@ public sealed partial class NginxServer : IAsyncDisposable
                 ["PARTNER_EXAMPLE_ADVERTISER_URL"] = new Uri(partner, "example-advertiser/").ToString(),
             });
 
-            var process = _process = Start(binary);
+            string[] arguments = ["-p", _prefix.FullName + "/", "-c", Path.Combine(_prefix.FullName, "nginx.conf"), "-e", "logs/error.log", "-g", "daemon off;"];
+            var process = _process = ChildProcess.Start(binary, arguments, _prefix.FullName);
             try
             {
-                await WaitUntilListeningAsync(process, port);
+                await process.WaitUntilListeningAsync("nginx", port, StartTimeout, Diagnostics);
                 BaseAddress = new Uri($"http://127.0.0.1:{port}/");
                 return;
             }
@@ -211,118 +209,17 @@ public sealed partial class NginxServer : IAsyncDisposable
         }
     }
 
-    private Process Start(string binary)
-    {
-        var startInfo = new ProcessStartInfo(binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _prefix.FullName,
-        };
-        foreach (var argument in (string[])["-p", _prefix.FullName + "/", "-c", Path.Combine(_prefix.FullName, "nginx.conf"), "-e", "logs/error.log", "-g", "daemon off;"])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task WaitUntilListeningAsync(Process process, int port)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited with code {process.ExitCode} before listening on port {port}. {Diagnostics()}");
-            }
-
-            using (var client = new TcpClient())
-            {
-                try
-                {
-                    using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                    await client.ConnectAsync(IPAddress.Loopback, port, attempt.Token);
-                    return;
-                }
-                catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-                {
-                    // Not listening yet.
-                }
-            }
-
-            if (clock.Elapsed > StartTimeout)
-            {
-                throw new InvalidOperationException($"nginx did not listen on port {port} within {StartTimeout.TotalSeconds} s. {Diagnostics()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private string Diagnostics()
-    {
-        lock (_console)
-        {
-            return $"Its output:{Environment.NewLine}{_console}{Environment.NewLine}Its error log ({ErrorLogPath}):{Environment.NewLine}{ErrorLog()}";
-        }
-    }
+    private string Diagnostics() =>
+        $"Its output:{Environment.NewLine}{_process?.Output}{Environment.NewLine}Its error log ({ErrorLogPath}):{Environment.NewLine}{ErrorLog()}";
 
     private void Stop()
     {
-        if (_process is not { } process)
-        {
-            return;
-        }
-
+        _process?.Dispose();
         _process = null;
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited in between.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_console)
-        {
-            _console.AppendLine(line);
-        }
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     // A CA bundle for the template's TLS settings (no test upstream speaks TLS, but nginx loads the file).
     private static string SelfSignedCertificatePem()
