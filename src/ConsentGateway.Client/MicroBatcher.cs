@@ -1,0 +1,95 @@
+namespace ConsentGateway.Client;
+
+/// <summary>
+/// Gathers single questions for at most the max delay (or until the max size) and sends them as one
+/// <c>/evaluate/batch</c> call; each caller gets the result at its position.
+/// </summary>
+internal sealed class MicroBatcher(Func<ConsentGatewayTransport> transport, TimeProvider time, int maxSize, TimeSpan maxDelay) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private List<(ConsentQuestion Question, TaskCompletionSource<ConsentResult> Reply)> _pending = [];
+    private ITimer? _timer;
+
+    public Task<ConsentResult> EnqueueAsync(ConsentQuestion question)
+    {
+        var reply = new TaskCompletionSource<ConsentResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        List<(ConsentQuestion, TaskCompletionSource<ConsentResult>)>? full = null;
+        lock (_gate)
+        {
+            _pending.Add((question, reply));
+            if (_pending.Count >= maxSize)
+            {
+                full = TakeLocked();
+            }
+            else if (_pending.Count == 1)
+            {
+                _timer = time.CreateTimer(_ => Flush(), null, maxDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (full is not null)
+        {
+            _ = SendAsync(full);
+        }
+
+        return reply.Task;
+    }
+
+    public void Dispose()
+    {
+        List<(ConsentQuestion, TaskCompletionSource<ConsentResult>)> left;
+        lock (_gate)
+        {
+            left = TakeLocked();
+        }
+
+        foreach (var (question, reply) in left)
+        {
+            reply.TrySetResult(ConsentResult.Unavailable(question));
+        }
+    }
+
+    private void Flush()
+    {
+        List<(ConsentQuestion, TaskCompletionSource<ConsentResult>)> batch;
+        lock (_gate)
+        {
+            batch = TakeLocked();
+        }
+
+        if (batch.Count > 0)
+        {
+            _ = SendAsync(batch);
+        }
+    }
+
+    private List<(ConsentQuestion, TaskCompletionSource<ConsentResult>)> TakeLocked()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        var batch = _pending;
+        _pending = [];
+        return batch;
+    }
+
+    private async Task SendAsync(List<(ConsentQuestion Question, TaskCompletionSource<ConsentResult> Reply)> batch)
+    {
+        var questions = batch.Select(item => item.Question).ToArray();
+        IReadOnlyList<ConsentResult> results;
+        try
+        {
+            results = await transport().EvaluateBatchAsync(questions, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever went wrong, every caller gets a deny.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            results = ConsentGatewayTransport.AllUnavailable(questions);
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Reply.TrySetResult(results[i]);
+        }
+    }
+}
