@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using ConsentGateway.Core.Evaluation;
 
 namespace ConsentGateway.Core.Tests;

@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using ConsentGateway.Core.Consent;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;

@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -28,9 +29,9 @@ public sealed class EvaluationTableServer : IAsyncLifetime
         _run = new(RunAsync);
     }
 
-    public static EvaluationTable Table => EvaluationTable.Instance;
+    public static EvaluationCaseTable Table => EvaluationCaseTable.Instance;
 
-    public PolicyDocument Policy { get; } = Table.Policy();
+    public PolicyDocument Policy { get; } = Table.PolicyDocument();
 
     public string PolicyVersion => Policy.PolicyVersion!;
 
@@ -132,7 +133,7 @@ public sealed class EvaluationTableServer : IAsyncLifetime
     {
         var testCase = run.Case;
         using var service = Server.AccountService();
-        foreach (var (id, account) in testCase.Accounts ?? new Dictionary<string, TableAccount>())
+        foreach (var (id, account) in testCase.Accounts ?? new Dictionary<string, CaseAccount>())
         {
             await ExpectAsync(run, HttpStatusCode.Created, service.PutAsync(
                 new Uri($"/api/v1/accounts/{run.Id(id)}", UriKind.Relative),
@@ -240,11 +241,11 @@ public sealed class EvaluationTableServer : IAsyncLifetime
 }
 
 /// <summary>One case of the table on the server: its ids there, what it last answered.</summary>
-public sealed class CaseRun(TableCase testCase, int index)
+public sealed class CaseRun(EvaluationCase testCase, int index)
 {
     private readonly string _prefix = $"c{index:D3}-{Guid.NewGuid().ToString("N")[..8]}-";
 
-    public TableCase Case { get; } = testCase;
+    public EvaluationCase Case { get; } = testCase;
 
     public int Index { get; } = index;
 

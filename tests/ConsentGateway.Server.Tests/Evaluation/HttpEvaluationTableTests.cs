@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -18,12 +19,12 @@ public class HttpEvaluationTableTests(EvaluationTableServer fixture) : IClassFix
 {
     private const int BatchSize = 80;
 
-    public static TheoryData<string> CaseNames() => [.. EvaluationTable.Instance.HttpCases.Select(c => c.Name)];
+    public static TheoryData<string> CaseNames() => [.. EvaluationCaseTable.Instance.HttpCases.Select(c => c.Name)];
 
     [Fact]
     public async Task At_least_60_cases_run_through_http_and_only_the_store_unavailable_ones_are_left_out()
     {
-        var table = EvaluationTable.Instance;
+        var table = EvaluationCaseTable.Instance;
         var left = table.Cases.Except(table.HttpCases).ToList();
         Assert.All(left, c => Assert.NotEmpty(c.Unavailable!));
         Assert.Equal(table.Cases.Count, table.HttpCases.Count + left.Count);

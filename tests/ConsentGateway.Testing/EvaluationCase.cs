@@ -3,15 +3,20 @@ using System.Text.Json.Serialization;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 
-namespace ConsentGateway.Core.Tests;
+namespace ConsentGateway.Testing;
 
-/// <summary>The table in tests/cases/evaluation-cases.json: expectations written from the rules, not from the code.</summary>
+/// <summary>
+/// The table in tests/cases/evaluation-cases.json: expectations written from the rules, not from
+/// the code. Shared by the Core tests (evaluated in process) and the Server tests (through HTTP).
+/// </summary>
 public sealed record EvaluationCaseTable(IReadOnlyList<PartnerDocument> ExtraPartners, IReadOnlyList<EvaluationCase> Cases)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
+
+    public static string FilePath { get; } = Path.Combine(Repository.Root, "tests", "cases", "evaluation-cases.json");
 
     public static EvaluationCaseTable Instance { get; } = Load();
 
@@ -20,12 +25,24 @@ public sealed record EvaluationCaseTable(IReadOnlyList<PartnerDocument> ExtraPar
 
     private static EvaluationCaseTable Load()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "cases", "evaluation-cases.json");
-        var table = JsonSerializer.Deserialize<EvaluationCaseTable>(File.ReadAllText(path), Options)!;
-        var document = PolicyLoader.ReadDefaultDocument();
-        var policy = CompiledPolicy.Compile(document with { Partners = [.. document.Partners!, .. table.ExtraPartners] });
-        return table with { Policy = policy };
+        var table = JsonSerializer.Deserialize<EvaluationCaseTable>(File.ReadAllText(FilePath), Options)
+            ?? throw new InvalidDataException($"{FilePath} is empty.");
+        return table with { Policy = CompiledPolicy.Compile(table.PolicyDocument()) };
     }
+
+    /// <summary>The shipped policy document plus the table's advertisers and processors.</summary>
+    public PolicyDocument PolicyDocument()
+    {
+        var document = PolicyLoader.ReadDefaultDocument();
+        return document with { Partners = [.. document.Partners!, .. ExtraPartners] };
+    }
+
+    /// <summary>
+    /// The cases the API can produce. A case with <c>unavailable</c> ids needs a store that fails
+    /// for those ids (STORE_UNAVAILABLE); the API cannot make a store fail for one id, so those
+    /// cases stay with the in-process table (and the fault-injection tests of the store).
+    /// </summary>
+    public IReadOnlyList<EvaluationCase> HttpCases => [.. Cases.Where(c => c.Unavailable is not { Count: > 0 })];
 }
 
 public sealed record EvaluationCase(
@@ -37,6 +54,11 @@ public sealed record EvaluationCase(
     CaseExpectation Expect)
 {
     public override string ToString() => Name;
+
+    /// <summary>Users a device is linked to that are not accounts of the case: accounts that were deleted.</summary>
+    public IReadOnlyList<string> DeletedAccounts =>
+        [.. (Devices ?? new Dictionary<string, IReadOnlyList<string>>()).Values.SelectMany(users => users)
+            .Where(user => Accounts?.ContainsKey(user) != true).Distinct()];
 
     public Decision Evaluate(CompiledPolicy policy)
     {
