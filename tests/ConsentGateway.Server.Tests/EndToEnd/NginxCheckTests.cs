@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;

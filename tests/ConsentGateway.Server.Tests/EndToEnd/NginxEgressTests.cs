@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.Testing;
 
 /// <summary>One request as a <see cref="RecordingServer"/> received it.</summary>
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -1,0 +1,59 @@
+using ConsentGateway.Client;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.EgressProxy;
+
+/// <summary>
+/// The redacting egress proxy: YARP routes to partners (section <c>ReverseProxy</c>), a consent
+/// rule per route (section <c>ConsentProxy</c>) and the gateway client (section <c>ConsentGateway</c>).
+/// </summary>
+public static class EgressProxyServer
+{
+    public const string DefaultUrl = "http://127.0.0.1:7080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddConsentEgressProxy(builder.Configuration);
+        var app = builder.Build();
+
+        // Fail fast: a bad rule or client setting stops the proxy before it listens.
+        app.Services.GetRequiredService<ConsentRoutes>();
+        app.MapConsentEgressProxy();
+        return app;
+    }
+
+    public static IServiceCollection AddConsentEgressProxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddConsentGatewayClient(configuration.GetSection("ConsentGateway"));
+        services.AddOptions<ConsentProxyOptions>().Bind(configuration.GetSection(ConsentProxyOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentProxyOptions>, ConsentProxyOptionsValidator>());
+        services.AddSingleton<ConsentRoutes>();
+        services.AddSingleton<ConsentEnforcement>();
+        services.AddSingleton<EgressProxyMetrics>();
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            // Partners learn nothing of the internal network: no X-Forwarded-* unless a route asks.
+            .AddTransforms(context => context.UseDefaultForwarders = false);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapConsentEgressProxy(this IEndpointRouteBuilder endpoints)
+    {
+        var enforcement = endpoints.ServiceProvider.GetRequiredService<ConsentEnforcement>();
+        endpoints.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => enforcement.InvokeAsync(context, next));
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,3 @@
+using ConsentGateway.EgressProxy;
+
+await EgressProxyServer.Build(args).RunAsync();

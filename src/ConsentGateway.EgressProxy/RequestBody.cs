@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ConsentGateway.EgressProxy;
+
+/// <summary>Reads a request body whole (within a limit) and puts back what is to be forwarded.</summary>
+internal static class RequestBody
+{
+    /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
+    public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    /// <summary>Makes <paramref name="body"/> what YARP forwards, with its exact length.</summary>
+    public static void Replace(HttpRequest request, ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return;
+        }
+
+        request.Body = new MemoryStream(body.ToArray(), writable: false);
+        request.ContentLength = body.Length;
+        request.Headers.TransferEncoding = default;
+    }
+}
