@@ -12,7 +12,9 @@ public static class EgressProxyServer
 {
     public const string DefaultUrl = "http://127.0.0.1:7080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration, <c>--urls</c>).</param>
+    /// <param name="overrideServices">For tests: replaces registrations (e.g. the gateway client) after the defaults.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -21,6 +23,7 @@ public static class EgressProxyServer
         }
 
         builder.Services.AddConsentEgressProxy(builder.Configuration);
+        overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
 
         // Fail fast: a bad rule or client setting stops the proxy before it listens.
