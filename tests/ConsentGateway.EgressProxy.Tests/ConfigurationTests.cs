@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.EgressProxy.Tests;
+
+/// <summary>A bad rule stops the proxy before it listens, with a message naming the setting.</summary>
+public sealed class ConfigurationTests
+{
+    private static readonly Uri Partner = new("http://127.0.0.1:9/");
+
+    [Fact]
+    public async Task The_test_configuration_itself_starts()
+    {
+        await using var app = EgressProxyServer.Build([.. ProxyUnderTest.Arguments(Partner)]);
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    public static TheoryData<string[], string> BadSettings => new()
+    {
+        { ["--ConsentProxy:Routes:google:Partner", ""], "ConsentProxy:Routes:google:Partner is required" },
+        { ["--ConsentProxy:Routes:google:Partner", "goo gle"], "ConsentProxy:Routes:google:Partner is required" },
+        { ["--ConsentProxy:Routes:lenient:Via", "not a partner"], "ConsentProxy:Routes:lenient:Via" },
+        { ["--ConsentProxy:Routes:google:UserId:JsonPath", "$.userId"], "ConsentProxy:Routes:google:UserId needs exactly one of Header and JsonPath" },
+        { ["--ConsentProxy:Routes:google:UserId:Header", "X User"], "ConsentProxy:Routes:google:UserId:Header 'X User' is not a header name" },
+        { ["--ConsentProxy:Routes:google:UserId:Header", "X-Consent-User"], "ConsentProxy:Routes:google:UserId:Header may not start with X-Consent-" },
+        { ["--ConsentProxy:Routes:google:DeviceAdId:JsonPath", "$.devices[*].adId"], "ConsentProxy:Routes:google:DeviceAdId:JsonPath" },
+        { ["--ConsentProxy:Routes:google:Country:JsonPath", "country"], "ConsentProxy:Routes:google:Country:JsonPath" },
+        { ["--ConsentProxy:Routes:google:Fields:0:Path", "ip"], "ConsentProxy:Routes:google:Fields:0:Path" },
+        { ["--ConsentProxy:Routes:google:Fields:0:Data", ""], "ConsentProxy:Routes:google:Fields:0:Data is required" },
+        { ["--ConsentProxy:Routes:google:Fields:1:Path", "$.ip"], "ConsentProxy:Routes:google:Fields:1:Path: $.ip is classified twice" },
+        { ["--ConsentProxy:Routes:google:PassThrough:0", "$.user.email"], "ConsentProxy:Routes:google:PassThrough:0: $.user.email is classified twice" },
+        { ["--ConsentProxy:MaxBodyBytes", "0"], "ConsentProxy:MaxBodyBytes must be between" },
+        { ["--ConsentGateway:ProxyKey", ""], "ConsentGatewayClientOptions.ProxyKey is required" },
+        { ["--ConsentGateway:BaseAddress", "consent-gateway.internal"], "ConsentGatewayClientOptions.BaseAddress must be an absolute http or https address" },
+        { ["--ReverseProxy:Routes:unruled:ClusterId", "partner", "--ReverseProxy:Routes:unruled:Match:Path", "/x/{**rest}"], "ReverseProxy:Routes:unruled has no consent rule" },
+        { ["--ConsentProxy:Routes:orphan:Partner", "google", "--ConsentProxy:Routes:orphan:UserId:Header", "X-U", "--ConsentProxy:Routes:orphan:Fields:0:Path", "$.ip", "--ConsentProxy:Routes:orphan:Fields:0:Data", "ip_address"], "ConsentProxy:Routes:orphan names no route of ReverseProxy:Routes" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void A_bad_setting_stops_the_proxy_naming_it(string[] overrides, string expected)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => EgressProxyServer.Build([.. ProxyUnderTest.Arguments(Partner), .. overrides]));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rule_needs_a_subject_source_and_a_field()
+    {
+        var failures = new List<string>();
+
+        Assert.Null(ConsentRoute.Compile("bare", new ConsentRouteOptions { Partner = "google" }, failures));
+
+        Assert.Equal(
+        [
+            "ConsentProxy:Routes:bare needs UserId, DeviceAdId or both: where the subject's ids are.",
+            "ConsentProxy:Routes:bare:Fields names no field: which body fields carry which data items.",
+        ], failures);
+    }
+
+    [Fact]
+    public void A_proxy_without_routes_does_not_start()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => EgressProxyServer.Build(
+            ["--urls", "http://127.0.0.1:0", "--ConsentGateway:BaseAddress", "http://127.0.0.1:9/", "--ConsentGateway:ProxyKey", "k"]));
+
+        Assert.Contains("ReverseProxy:Routes names no route", error.Message, StringComparison.Ordinal);
+    }
+}
