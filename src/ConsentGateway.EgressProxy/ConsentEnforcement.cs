@@ -213,14 +213,19 @@ internal sealed class ConsentEnforcement(
     private async Task WriteRefusalAsync(HttpContext context, ConsentRoute route, int status, string code, string detail, ConsentResult result)
     {
         EgressProxyLog.Refused(logger, route.RouteId, status, code, result.DecisionId);
-        await ProxyProblems.WriteAsync(context, status, code, detail, new Dictionary<string, object?>
+        var members = new Dictionary<string, object?>
         {
             ["partner"] = route.Partner,
             ["decision"] = result.Decision,
             ["reasons"] = result.Reasons,
             ["denied"] = result.Denied.Select(denial => new Dictionary<string, string> { ["data"] = denial.Data, ["reason"] = denial.Reason }).ToList(),
-            ["policyVersion"] = result.PolicyVersion,
-            ["decisionId"] = result.DecisionId,
-        });
+        };
+        if (result.DecisionId is { } decisionId)
+        {
+            members["policyVersion"] = result.PolicyVersion;
+            members["decisionId"] = decisionId;
+        }
+
+        await ProxyProblems.WriteAsync(context, status, code, detail, members);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Json;
 using ConsentGateway.Client;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class EgressProxyServer
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddConfigurationFile(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -30,6 +32,30 @@ public static class EgressProxyServer
         app.Services.GetRequiredService<ConsentRoutes>();
         app.MapConsentEgressProxy();
         return app;
+    }
+
+    /// <summary>
+    /// The operator's file of routes and rules (<c>--config path</c>): above the shipped
+    /// appsettings, below environment variables and the command line (where the key belongs).
+    /// </summary>
+    private static void AddConfigurationFile(ConfigurationManager configuration)
+    {
+        if (configuration["config"] is not { Length: > 0 } file)
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The configuration file given by --config does not exist: {path}", path);
+        }
+
+        var sources = configuration.Sources;
+        var afterFiles = sources.Select((source, index) => (source, index)).Last(s => s.source is JsonConfigurationSource).index + 1;
+        var fileSource = new JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
+        fileSource.ResolveFileProvider();
+        sources.Insert(afterFiles, fileSource);
     }
 
     public static IServiceCollection AddConsentEgressProxy(this IServiceCollection services, IConfiguration configuration)
