@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using ConsentGateway.Http;
 using ConsentGateway.Server;
@@ -19,6 +21,16 @@ internal sealed class BenchGateway : IAsyncDisposable
         App = app;
         Client = client;
     }
+
+    /// <summary>The key of egress proxy <c>bench</c>, registered by <see cref="ProxySettings"/>.</summary>
+    public const string ProxyKey = "bench-proxy-key-0123456789";
+
+    /// <summary>Settings for <see cref="StartAsync"/> that register egress proxy <c>bench</c> (key <see cref="ProxyKey"/>, every partner).</summary>
+    public static string[] ProxySettings =>
+    [
+        "--Consent:Proxies:bench:KeySha256", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ProxyKey))),
+        "--Consent:Proxies:bench:Partners", "*",
+    ];
 
     public AzuriteServer Azurite { get; }
 
@@ -63,6 +75,36 @@ internal sealed class BenchGateway : IAsyncDisposable
     /// <summary>Toggles the setting of account <c>{prefix}-{account}</c> (on for even rounds).</summary>
     public Task<HttpResponseMessage> ToggleAsync(string prefix, long account, long round, CancellationToken cancellationToken) =>
         Client.PutAsync($"/api/v1/accounts/{prefix}-{account}/partner-sharing", Json($$"""{"enabled":{{(round % 2 == 0 ? "true" : "false")}}}"""), cancellationToken);
+
+    /// <summary>
+    /// Asks <c>/api/v1/check</c> as proxy <c>bench</c> (started with <see cref="ProxySettings"/>) until
+    /// google may have <paramref name="data"/> of <paramref name="userId"/>: afterwards the account is
+    /// in the gateway's memory. A read that outlasts the store timeout while Azurite is busy is a
+    /// STORE_UNAVAILABLE deny; the read goes on and fills the cache, so it is asked again a little later.
+    /// </summary>
+    public async Task WaitUntilAllowedAsync(string userId, string data, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/check");
+            request.Headers.Add("X-Consent-Key", ProxyKey);
+            request.Headers.Add("X-Consent-Partner", "google");
+            request.Headers.Add("X-Consent-User", userId);
+            request.Headers.Add("X-Consent-Data", data);
+            using var response = await Client.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            if (attempt == 600)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"Account {userId} was not allowed after {attempt} checks: {response.StatusCode} {string.Join(',', response.Headers.GetValues("X-Consent-Reason"))}"));
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

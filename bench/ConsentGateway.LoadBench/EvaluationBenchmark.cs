@@ -18,7 +18,6 @@ namespace ConsentGateway.LoadBench;
 /// </summary>
 internal static class EvaluationBenchmark
 {
-    private const string ProxyKey = "bench-proxy-key-0123456789";
     private const string Data = "ip_address,mobile_ad_id";
     private const int Threads = 2;
 
@@ -77,13 +76,13 @@ internal static class EvaluationBenchmark
 
         var bodyFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(bodyFile, body.Append("]}").ToString());
-        var script = await ScriptAsync($$"""
+        var script = await Wrk.ScriptAsync($$"""
             local file = io.open("{{bodyFile}}", "r")
             wrk.method = "POST"
             wrk.body = file:read("*a")
             file:close()
             wrk.headers["Content-Type"] = "application/json"
-            wrk.headers["X-Consent-Key"] = "{{ProxyKey}}"
+            wrk.headers["X-Consent-Key"] = "{{BenchGateway.ProxyKey}}"
             """);
 
         await Wrk.RunAsync(Url(gateway, "/api/v1/evaluate/batch"), script, Threads, connections, TimeSpan.FromSeconds(3));
@@ -130,10 +129,7 @@ internal static class EvaluationBenchmark
     }
 
     private static Task<BenchGateway> StartAsync(TimeSpan bound) =>
-        BenchGateway.StartAsync(
-            "--Consent:Propagation:StalenessBound", bound.ToString("c", CultureInfo.InvariantCulture),
-            "--Consent:Proxies:bench:KeySha256", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ProxyKey))),
-            "--Consent:Proxies:bench:Partners", "*");
+        BenchGateway.StartAsync(["--Consent:Propagation:StalenessBound", bound.ToString("c", CultureInfo.InvariantCulture), .. BenchGateway.ProxySettings]);
 
     private static string Url(BenchGateway gateway, string path) => new Uri(gateway.Client.BaseAddress!, path).ToString();
 
@@ -147,37 +143,13 @@ internal static class EvaluationBenchmark
             await projections.TryPutAccountAsync(new AccountProjection(Invariant($"bench-{i}"), true, germany, signedUp, true, 1, 1), null, ct));
     }
 
-    /// <summary>
-    /// Checks every account until it is allowed, so every one is in the gateway's memory. A read
-    /// that outlasts the store timeout while Azurite is busy is a STORE_UNAVAILABLE deny; the
-    /// read goes on and fills the cache, so the account is asked again a little later.
-    /// </summary>
+    /// <summary>Checks every account until it is allowed, so every one is in the gateway's memory.</summary>
     private static Task WarmAsync(BenchGateway gateway, int accounts) =>
-        Parallel.ForEachAsync(Enumerable.Range(0, accounts), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/check");
-                request.Headers.Add("X-Consent-Key", ProxyKey);
-                request.Headers.Add("X-Consent-Partner", "google");
-                request.Headers.Add("X-Consent-User", Invariant($"bench-{i}"));
-                request.Headers.Add("X-Consent-Data", Data);
-                using var response = await gateway.Client.SendAsync(request, ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-                if (attempt == 600)
-                {
-                    throw new InvalidOperationException(Invariant($"Account {i} was not allowed after {attempt} checks: {response.StatusCode} {string.Join(',', response.Headers.GetValues("X-Consent-Reason"))}"));
-                }
-            }
-        });
+        Parallel.ForEachAsync(Enumerable.Range(0, accounts), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, ct) => await gateway.WaitUntilAllowedAsync(Invariant($"bench-{i}"), Data, ct));
 
     // Each wrk thread walks the accounts from its own offset.
-    private static Task<string> CheckScriptAsync(int accounts) => ScriptAsync($$"""
+    private static Task<string> CheckScriptAsync(int accounts) => Wrk.ScriptAsync($$"""
         local accounts = {{accounts}}
         local threads = 0
         function setup(thread)
@@ -187,7 +159,7 @@ internal static class EvaluationBenchmark
         function init(args)
             i = offset or 0
         end
-        wrk.headers["X-Consent-Key"] = "{{ProxyKey}}"
+        wrk.headers["X-Consent-Key"] = "{{BenchGateway.ProxyKey}}"
         wrk.headers["X-Consent-Partner"] = "google"
         wrk.headers["X-Consent-Data"] = "{{Data}}"
         function request()
@@ -196,13 +168,6 @@ internal static class EvaluationBenchmark
             return wrk.format("GET", "/api/v1/check")
         end
         """);
-
-    private static async Task<string> ScriptAsync(string lua)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"consent-bench-{Guid.NewGuid():N}.lua");
-        await File.WriteAllTextAsync(path, lua);
-        return path;
-    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

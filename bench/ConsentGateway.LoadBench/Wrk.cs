@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace ConsentGateway.LoadBench;
 
 /// <summary>What one wrk run measured.</summary>
-internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Non2xx3xx, long SocketErrors)
+internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, long Non2xx3xx, long SocketErrors)
 {
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{RequestsPerSecond,9:F0} req/s  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms  non-2xx/3xx {Non2xx3xx}  socket errors {SocketErrors}");
@@ -34,9 +34,18 @@ internal static partial class Wrk
         return new WrkResult(
             double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture),
             Percentile(output, "50%"),
+            Percentile(output, "90%"),
             Percentile(output, "99%"),
             Count(NonSuccess(), output),
             SocketErrors().Matches(output).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Writes a Lua script for <c>wrk -s</c> to a temporary file; returns its path.</summary>
+    public static async Task<string> ScriptAsync(string lua)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"consent-bench-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(path, lua);
+        return path;
     }
 
     private static double Percentile(string output, string label)
