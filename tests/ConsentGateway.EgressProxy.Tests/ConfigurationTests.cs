@@ -1,3 +1,4 @@
+using ConsentGateway.Testing;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.EgressProxy.Tests;
@@ -67,4 +68,24 @@ public sealed class ConfigurationTests
 
         Assert.Contains("ReverseProxy:Routes names no route", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_shipped_example_configuration_starts_and_the_command_line_overrides_it()
+    {
+        string[] example = ["--config", ExampleConfiguration, "--urls", "http://127.0.0.1:0", "--ConsentGateway:ProxyKey", "k"];
+        await using (var app = EgressProxyServer.Build(example))
+        {
+            await app.StartAsync();
+            await app.StopAsync();
+        }
+
+        var error = Assert.Throws<OptionsValidationException>(() => EgressProxyServer.Build([.. example, "--ConsentProxy:Routes:google-events:Partner", ""]));
+        Assert.Contains("ConsentProxy:Routes:google-events:Partner is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_configuration_file_that_does_not_exist_stops_the_proxy() =>
+        Assert.Throws<FileNotFoundException>(() => EgressProxyServer.Build(["--config", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json")]));
+
+    private static string ExampleConfiguration => Path.Combine(Repository.Root, "deploy", "egress-proxy", "egress-proxy.example.json");
 }
