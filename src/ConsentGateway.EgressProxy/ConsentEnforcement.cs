@@ -68,6 +68,12 @@ internal sealed class ConsentEnforcement(
         ClassifiedBody? classified = null;
         if (body.Length > 0)
         {
+            if (request.Headers.ContentEncoding is { Count: > 0 } encoding && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+            {
+                return await RejectAsync(context, route, StatusCodes.Status415UnsupportedMediaType, "unsupported-content-encoding",
+                    "The proxy reads uncompressed bodies only; send the body without Content-Encoding.");
+            }
+
             if (!IsJson(request.ContentType))
             {
                 return await RejectAsync(context, route, StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",

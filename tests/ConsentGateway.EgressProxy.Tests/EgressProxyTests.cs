@@ -249,6 +249,19 @@ public sealed class EgressProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compressed_body_is_refused_as_it_cannot_be_classified()
+    {
+        using var request = Request("/google/e", AllowBody, UserId);
+        request.Content!.Headers.ContentEncoding.Add("gzip");
+
+        using var answer = await _proxy.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, answer.StatusCode);
+        Assert.Equal("unsupported-content-encoding", (string?)JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["code"]);
+        Assert.Empty(_proxy.Partner.Requests);
+    }
+
+    [Fact]
     public async Task Two_values_of_the_subject_header_are_refused()
     {
         using var request = Request("/google/e", AllowBody, UserId);
