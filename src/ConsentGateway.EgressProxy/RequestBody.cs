@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;
@@ -13,17 +15,25 @@ internal static class RequestBody
             return null;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // Not disposed: its array is the body handed back (a MemoryStream holds nothing else).
+        var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return null;
-            }
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
@@ -37,7 +47,8 @@ internal static class RequestBody
             return;
         }
 
-        request.Body = new MemoryStream(body.ToArray(), writable: false);
+        var bytes = MemoryMarshal.TryGetArray(body, out var segment) ? segment : new ArraySegment<byte>(body.ToArray());
+        request.Body = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
         request.ContentLength = body.Length;
         request.Headers.TransferEncoding = default;
     }
