@@ -91,11 +91,14 @@ internal sealed class ClassifiedBody
 
     private void Visit(FieldLocation location, JsonNode? value, FieldTree? rules, FieldRule? rule)
     {
-        if (value is JsonObject or JsonArray)
+        if (value is JsonObject or JsonArray && rules?.HasChildren == true)
         {
             Classify(value, rules, rule);
             return;
         }
+
+        // A value no deeper rule splits is one field, classified (and removed) whole: removing
+        // only its leaves would still tell the partner its shape, e.g. how many ads were seen.
 
         if (rule is null)
         {

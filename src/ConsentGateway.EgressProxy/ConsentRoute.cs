@@ -20,6 +20,9 @@ internal sealed class FieldTree
 
     public FieldRule? Rule { get; private set; }
 
+    /// <summary>True when rules exist below this node.</summary>
+    public bool HasChildren => _children is { Count: > 0 };
+
     public FieldTree? Child(string segment) =>
         _children is not null && _children.TryGetValue(segment, out var child) ? child : null;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using ConsentGateway.Client;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,11 +14,23 @@ public static class EgressProxyServer
 {
     public const string DefaultUrl = "http://127.0.0.1:7080";
 
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Yarp"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+    };
+
     /// <param name="args">Command-line arguments (configuration, <c>--urls</c>).</param>
     /// <param name="overrideServices">For tests: replaces registrations (e.g. the gateway client) after the defaults.</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // Defaults under every other source. Not an appsettings.json: a project referencing both
+        // the proxy and the gateway would get one of the two files in its output.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         AddConfigurationFile(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {

@@ -30,11 +30,12 @@ public sealed class ClassifiedBodyTests
         Assert.Equal(["$.ip", "$.events[0].ip", "$.events[1].ip"], body.FieldsOf("ip_address").Select(field => field.Path));
         Assert.Equal(["$.device.adId"], body.FieldsOf("mobile_ad_id").Select(field => field.Path));
         Assert.Equal(["$.user.email"], body.FieldsOf("email").Select(field => field.Path));
-        Assert.Equal(["$.ads[0].id", "$.ads[0].seen"], body.FieldsOf("ad_interactions").Select(field => field.Path));
+        Assert.Equal(["$.ads"], body.FieldsOf("ad_interactions").Select(field => field.Path));
         Assert.Empty(body.FieldsOf("phone"));
 
         // user.plan is covered by the pass-through rule of $.user; the deeper email rule wins for email.
-        Assert.Equal(["$.device.model", "$.events[1].extra", "$.debug.token"], body.Unclassified.Select(field => field.Path));
+        // debug has no rule at all, so it is one unclassified field, whatever it holds.
+        Assert.Equal(["$.device.model", "$.events[1].extra", "$.debug"], body.Unclassified.Select(field => field.Path));
     }
 
     [Fact]
@@ -44,6 +45,17 @@ public sealed class ClassifiedBodyTests
 
         Assert.Empty(body.DataItems);
         Assert.Empty(body.Unclassified);
+    }
+
+    [Fact]
+    public void A_value_no_deeper_rule_splits_is_removed_whole_so_its_shape_does_not_go_either()
+    {
+        var body = Parse("""{"ads":[{"id":"ad-1","action":"watched"},{"id":"ad-2"}],"extras":[{"a":1},{}],"event":"x"}""");
+
+        var removed = ClassifiedBody.Remove([.. body.FieldsOf("ad_interactions"), .. body.Unclassified]);
+
+        Assert.Equal(["$.ads", "$.extras"], removed);
+        Assert.Equal("""{"event":"x"}""", Text(body));
     }
 
     [Fact]
@@ -78,8 +90,8 @@ public sealed class ClassifiedBodyTests
 
         var removed = ClassifiedBody.Remove([.. body.FieldsOf("ip_address"), .. body.Unclassified]);
 
-        Assert.Equal(["$.ips[0]", "$.ips[1]", "$.ips[2]", "$.odd[0]", "$.odd[1]", "$.odd[2]"], removed);
-        Assert.Equal("""{"ips":[],"tags":["a"],"odd":[]}""", Text(body));
+        Assert.Equal(["$.ips[0]", "$.ips[1]", "$.ips[2]", "$.odd"], removed);
+        Assert.Equal("""{"ips":[],"tags":["a"]}""", Text(body));
     }
 
     [Fact]
