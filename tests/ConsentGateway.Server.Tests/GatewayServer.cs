@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -169,13 +170,55 @@ public class GatewayServer : IAsyncLifetime
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>Registers an account through the API; returns the user id.</summary>
-    public async Task<string> CreateAccountAsync(string country = "DE", string signedUpAt = "2021-03-01T00:00:00Z", string? userId = null)
+    /// <summary>Creates an account; with <paramref name="enabled"/>, the user then sets the setting.</summary>
+    public async Task<string> CreateAccountAsync(string country = "DE", string signedUpAt = "2021-03-01T00:00:00Z", string? userId = null, bool? enabled = null)
     {
         userId ??= "u-" + Guid.NewGuid().ToString("N");
-        using var client = AccountService();
-        using var response = await client.PutAsync($"/api/v1/accounts/{userId}", Json($$"""{"country":"{{country}}","signedUpAt":"{{signedUpAt}}"}"""));
-        response.EnsureSuccessStatusCode();
+        using (var client = AccountService())
+        using (var response = await client.PutAsync($"/api/v1/accounts/{userId}", Json($$"""{"country":"{{country}}","signedUpAt":"{{signedUpAt}}"}""")))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        if (enabled is { } value)
+        {
+            using var user = User(userId);
+            using var response = await user.PutAsync($"/api/v1/accounts/{userId}/partner-sharing", Json($$"""{"enabled":{{(value ? "true" : "false")}}}"""));
+            response.EnsureSuccessStatusCode();
+        }
+
         return userId;
+    }
+
+    /// <summary>Registers a device (as having opened an app), linked to <paramref name="userId"/> if given.</summary>
+    public async Task<string> RegisterDeviceAsync(string? userId = null)
+    {
+        var adId = Guid.NewGuid().ToString();
+        using var service = AccountService();
+        using (var registered = await service.PutAsync($"/api/v1/devices/{adId}", null))
+        {
+            registered.EnsureSuccessStatusCode();
+        }
+
+        if (userId is not null)
+        {
+            using var linked = await service.PutAsync($"/api/v1/devices/{adId}/accounts/{userId}", null);
+            linked.EnsureSuccessStatusCode();
+        }
+
+        return adId;
+    }
+
+    /// <summary>Asks <c>/check</c> directly (as proxy <c>tests</c>) whether google may get the user's IP address.</summary>
+    public async Task<HttpStatusCode> CheckGoogleIpAsync(string userId)
+    {
+        using var proxy = Proxy();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/check");
+        request.Headers.Add("X-Consent-Partner", "google");
+        request.Headers.Add("X-Consent-User", userId);
+        request.Headers.Add("X-Consent-Data", "ip_address");
+        using var response = await proxy.SendAsync(request);
+        return response.StatusCode;
     }
 
     public async Task<HistoryResponse> HistoryAsync(string userId)

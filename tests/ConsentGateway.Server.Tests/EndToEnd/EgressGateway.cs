@@ -47,3 +47,9 @@ internal static class Poll
         return clock.Elapsed;
     }
 }
+
+/// <summary>Disposes a gateway that a test starts (and maybe stops) itself.</summary>
+internal sealed class OwnedGateway(GatewayServer gateway) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await gateway.DisposeAsync();
+}

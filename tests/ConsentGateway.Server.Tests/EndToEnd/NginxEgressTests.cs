@@ -164,13 +164,13 @@ public sealed class NginxEgressTests(EgressGateway server, ITestOutputHelper out
     {
         var gateway = new GatewayServer();
         await gateway.InitializeAsync();
-        await using var stopped = new Stopped(gateway);
+        await using var stopped = new OwnedGateway(gateway);
         await using var nginx = await StartNginxAsync(gateway.ProxyKey, gateway);
         var askedThroughNginx = await AccountAsync("US", on: gateway);
         var neverAskedThroughNginx = await AccountAsync("US", on: gateway);
 
         await UntilAnsweredAsync(Setup, () => SendAsync(nginx, GoogleRoute, askedThroughNginx), a => a.Status == HttpStatusCode.OK);
-        await Poll.UntilAsync(Setup, async () => await CheckDirectlyAsync(gateway, neverAskedThroughNginx) == HttpStatusCode.OK, () => "the gateway does not allow the second account");
+        await Poll.UntilAsync(Setup, async () => await gateway.CheckGoogleIpAsync(neverAskedThroughNginx) == HttpStatusCode.OK, () => "the gateway does not allow the second account");
 
         await gateway.StopAsync();
 
@@ -201,7 +201,7 @@ public sealed class NginxEgressTests(EgressGateway server, ITestOutputHelper out
     {
         await using var nginx = await StartNginxAsync(key);
         var userId = await AccountAsync("US");
-        await Poll.UntilAsync(Setup, async () => await CheckDirectlyAsync(server, userId) == HttpStatusCode.OK, () => "the gateway does not allow the account with the right key");
+        await Poll.UntilAsync(Setup, async () => await server.CheckGoogleIpAsync(userId) == HttpStatusCode.OK, () => "the gateway does not allow the account with the right key");
 
         foreach (var route in (string[])[GoogleRoute, FacebookRoute])
         {
@@ -300,53 +300,8 @@ public sealed class NginxEgressTests(EgressGateway server, ITestOutputHelper out
             (_partner.RequestsMarked(a.Marker).Count, a.ToString())));
     }
 
-    private async Task<string> AccountAsync(string country, bool? setting = null, GatewayServer? on = null)
-    {
-        var gateway = on ?? server;
-        var userId = await gateway.CreateAccountAsync(country);
-        if (setting is { } enabled)
-        {
-            using var user = gateway.User(userId);
-            using var response = await user.PutAsync($"/api/v1/accounts/{userId}/partner-sharing", Json($$"""{"enabled":{{(enabled ? "true" : "false")}}}"""));
-            response.EnsureSuccessStatusCode();
-        }
+    private Task<string> AccountAsync(string country, bool? setting = null, GatewayServer? on = null) =>
+        (on ?? server).CreateAccountAsync(country, enabled: setting);
 
-        return userId;
-    }
-
-    /// <summary>Registers a device (as having opened an app), linked to <paramref name="userId"/> if given.</summary>
-    private async Task<string> DeviceAsync(string? userId = null)
-    {
-        var adId = Guid.NewGuid().ToString();
-        using var service = server.AccountService();
-        using (var registered = await service.PutAsync($"/api/v1/devices/{adId}", null))
-        {
-            registered.EnsureSuccessStatusCode();
-        }
-
-        if (userId is not null)
-        {
-            using var linked = await service.PutAsync($"/api/v1/devices/{adId}/accounts/{userId}", null);
-            linked.EnsureSuccessStatusCode();
-        }
-
-        return adId;
-    }
-
-    private static async Task<HttpStatusCode> CheckDirectlyAsync(GatewayServer gateway, string userId)
-    {
-        using var proxy = gateway.Proxy();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/check");
-        request.Headers.Add("X-Consent-Partner", "google");
-        request.Headers.Add("X-Consent-User", userId);
-        request.Headers.Add("X-Consent-Data", "ip_address");
-        using var response = await proxy.SendAsync(request);
-        return response.StatusCode;
-    }
-
-    /// <summary>Disposes a gateway that a test stops itself.</summary>
-    private sealed class Stopped(GatewayServer gateway) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await gateway.DisposeAsync();
-    }
+    private Task<string> DeviceAsync(string? userId = null) => server.RegisterDeviceAsync(userId);
 }

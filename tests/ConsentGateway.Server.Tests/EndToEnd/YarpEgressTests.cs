@@ -333,14 +333,14 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
     {
         var gateway = new GatewayServer();
         await gateway.InitializeAsync();
-        await using var stopped = new Stopped(gateway);
+        await using var stopped = new OwnedGateway(gateway);
         await using var proxy = await YarpEgressProxy.StartAsync(gateway.BaseAddress, gateway.ProxyKey, _partner.BaseAddress);
         var askedThroughTheProxy = await AccountAsync("US", on: gateway);
         var neverAskedThroughTheProxy = await AccountAsync("US", on: gateway);
         var body = Body("""{"event":"app_open","country":"US","ip":"203.0.113.7"}""");
 
         await UntilAnsweredAsync(Setup, () => SendAsync(proxy, GoogleRoute, askedThroughTheProxy, body), a => a.Forwarded && a.Decision == "allow", "google, US account, gateway up");
-        await Poll.UntilAsync(Setup, async () => await CheckDirectlyAsync(gateway, neverAskedThroughTheProxy) == HttpStatusCode.OK, () => "the gateway does not allow the second account");
+        await Poll.UntilAsync(Setup, async () => await gateway.CheckGoogleIpAsync(neverAskedThroughTheProxy) == HttpStatusCode.OK, () => "the gateway does not allow the second account");
 
         await gateway.StopAsync();
         var sinceStopped = Stopwatch.StartNew();
@@ -506,49 +506,10 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
         return id;
     }
 
-    private async Task<string> AccountAsync(string country, bool? setting = null, string signedUpAt = "2021-03-01T00:00:00Z", GatewayServer? on = null)
-    {
-        var gateway = on ?? server;
-        var userId = Secret(await gateway.CreateAccountAsync(country, signedUpAt));
-        if (setting is { } enabled)
-        {
-            using var user = gateway.User(userId);
-            using var response = await user.PutAsync($"/api/v1/accounts/{userId}/partner-sharing", Json($$"""{"enabled":{{(enabled ? "true" : "false")}}}"""));
-            response.EnsureSuccessStatusCode();
-        }
+    private async Task<string> AccountAsync(string country, bool? setting = null, string signedUpAt = "2021-03-01T00:00:00Z", GatewayServer? on = null) =>
+        Secret(await (on ?? server).CreateAccountAsync(country, signedUpAt, enabled: setting));
 
-        return userId;
-    }
-
-    /// <summary>Registers a device (as having opened an app), linked to <paramref name="userId"/> if given.</summary>
-    private async Task<string> DeviceAsync(string? userId = null)
-    {
-        var adId = Secret(Guid.NewGuid().ToString());
-        using var service = server.AccountService();
-        using (var registered = await service.PutAsync($"/api/v1/devices/{adId}", null))
-        {
-            registered.EnsureSuccessStatusCode();
-        }
-
-        if (userId is not null)
-        {
-            using var linked = await service.PutAsync($"/api/v1/devices/{adId}/accounts/{userId}", null);
-            linked.EnsureSuccessStatusCode();
-        }
-
-        return adId;
-    }
-
-    private static async Task<HttpStatusCode> CheckDirectlyAsync(GatewayServer gateway, string userId)
-    {
-        using var proxy = gateway.Proxy();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/check");
-        request.Headers.Add("X-Consent-Partner", "google");
-        request.Headers.Add("X-Consent-User", userId);
-        request.Headers.Add("X-Consent-Data", "ip_address");
-        using var response = await proxy.SendAsync(request);
-        return response.StatusCode;
-    }
+    private async Task<string> DeviceAsync(string? userId = null) => Secret(await server.RegisterDeviceAsync(userId));
 
     /// <summary>One answer of the proxy to the caller. Its text names no user or device id.</summary>
     private sealed record ProxyAnswer(
@@ -562,11 +523,5 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
 
         public override string ToString() =>
             $"{Route} {(int)Status} decision={Decision} decisionId={DecisionId} removed={Removed} fromPartner={FromPartner} marker={Marker} body={Body}";
-    }
-
-    /// <summary>Disposes a gateway that a test stops itself.</summary>
-    private sealed class Stopped(GatewayServer gateway) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await gateway.DisposeAsync();
     }
 }
