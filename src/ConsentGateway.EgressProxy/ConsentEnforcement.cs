@@ -65,36 +65,10 @@ internal sealed class ConsentEnforcement(
             return await RejectAsync(context, route, StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body is larger than {_maxBodyBytes} bytes.");
         }
 
-        ClassifiedBody? classified = null;
-        if (body.Length > 0)
+        var (classified, refusal) = Classify(request, body, route);
+        if (refusal is { } bad)
         {
-            if (request.Headers.ContentEncoding is { Count: > 0 } encoding && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
-            {
-                return await RejectAsync(context, route, StatusCodes.Status415UnsupportedMediaType, "unsupported-content-encoding",
-                    "The proxy reads uncompressed bodies only; send the body without Content-Encoding.");
-            }
-
-            if (!IsJson(request.ContentType))
-            {
-                return await RejectAsync(context, route, StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
-                    "The proxy classifies JSON bodies only (application/json or +json); other bodies are not forwarded.");
-            }
-
-            try
-            {
-                classified = ClassifiedBody.Parse(body, route.Fields);
-            }
-            catch (JsonException)
-            {
-                return await RejectAsync(context, route, StatusCodes.Status400BadRequest, "malformed-json",
-                    "The body is not well-formed JSON (or repeats a property).");
-            }
-
-            if (classified is null)
-            {
-                return await RejectAsync(context, route, StatusCodes.Status400BadRequest, "unclassifiable-body",
-                    "The body must be a JSON object or array.");
-            }
+            return await RejectAsync(context, route, bad.Status, bad.Code, bad.Detail);
         }
 
         if (ReadSubject(request, route, classified) is not { } subject)
@@ -158,7 +132,8 @@ internal sealed class ConsentEnforcement(
                 return EgressOutcome.Denied;
             }
 
-            var denied = result.Denied.SelectMany(denial => classified!.FieldsOf(denial.Data)).ToList();
+            // Whatever the gateway did not allow goes, not only what it listed as denied.
+            var denied = dataItems.Where(item => !result.IsAllowed(item)).SelectMany(classified!.FieldsOf).ToList();
             removed.AddRange(ClassifiedBody.Remove(denied));
             metrics.Removed(route.RouteId, "denied", denied.Count);
             request.Headers[ConsentHeaders.DecisionId] = result.DecisionId?.ToString();
@@ -173,6 +148,40 @@ internal sealed class ConsentEnforcement(
         RequestBody.Replace(request, body);
         EgressProxyLog.Forwarded(logger, route.RouteId, result?.Decision ?? "none", result?.DecisionId, removed.Count - unclassifiedRemoved, unclassifiedRemoved);
         return removed.Count > 0 ? EgressOutcome.Redacted : EgressOutcome.Forwarded;
+    }
+
+    private sealed record Refusal(int Status, string Code, string Detail);
+
+    /// <summary>The body classified by the route's rules (null when there is none), or why it cannot be.</summary>
+    private static (ClassifiedBody? Body, Refusal? Refusal) Classify(HttpRequest request, ReadOnlyMemory<byte> body, ConsentRoute route)
+    {
+        if (body.IsEmpty)
+        {
+            return (null, null);
+        }
+
+        if (request.Headers.ContentEncoding is { Count: > 0 } encoding && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, new Refusal(StatusCodes.Status415UnsupportedMediaType, "unsupported-content-encoding",
+                "The proxy reads uncompressed bodies only; send the body without Content-Encoding."));
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (null, new Refusal(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+                "The proxy classifies JSON bodies only (application/json or +json); other bodies are not forwarded."));
+        }
+
+        try
+        {
+            return ClassifiedBody.Parse(body, route.Fields) is { } classified
+                ? (classified, null)
+                : (null, new Refusal(StatusCodes.Status400BadRequest, "unclassifiable-body", "The body must be a JSON object or array."));
+        }
+        catch (JsonException)
+        {
+            return (null, new Refusal(StatusCodes.Status400BadRequest, "malformed-json", "The body is not well-formed JSON (or repeats a property)."));
+        }
     }
 
     private readonly record struct Subject(string? UserId, string? DeviceAdId, string? Country);

@@ -66,6 +66,17 @@ public sealed class EgressProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_data_item_the_answer_does_not_allow_is_removed_even_when_it_is_not_listed_as_denied()
+    {
+        _proxy.Gateway.Answer = question => FakeConsentGateway.Decide(question) with { Decision = "partial", Allowed = ["ip_address"] };
+
+        using var answer = await SendAsync("/google/e", AllowBody);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        AssertJsonEqual("""{"ip":"203.0.113.7","device":{},"country":"DE","event":"install"}""", Assert.Single(_proxy.Partner.Requests).Body);
+    }
+
+    [Fact]
     public async Task A_deny_is_a_403_problem_with_the_reasons_and_nothing_reaches_the_partner()
     {
         _proxy.Gateway.Answer = question => FakeConsentGateway.Decide(question, ("ip_address", "SETTING_DISABLED"), ("mobile_ad_id", "SETTING_DISABLED"));
