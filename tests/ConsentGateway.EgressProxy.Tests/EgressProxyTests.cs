@@ -297,7 +297,7 @@ public sealed class EgressProxyTests : IAsyncLifetime
         {
         }
 
-        var logs = string.Join('\n', _proxy.Logs.Entries);
+        var logs = string.Join('\n', _proxy.Logs.Events);
         Assert.Contains("Route google: partial", logs, StringComparison.Ordinal);
         Assert.Contains("refused with 403 consent-denied", logs, StringComparison.Ordinal);
         foreach (var secret in (string[])[UserId, "ad-0815", "alice@example.com", "alice"])

@@ -46,26 +46,6 @@ internal sealed class FakeConsentGateway : IConsentGatewayClient
         throw new NotSupportedException("The proxy asks one question per request.");
 }
 
-/// <summary>Log messages and their values, as formatted, to check what the proxy writes.</summary>
-internal sealed class CapturedLogs : ILoggerProvider, ILogger
-{
-    public ConcurrentQueue<string> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => this;
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Entries.Enqueue(formatter(state, exception) + " " + exception);
-
-    public void Dispose()
-    {
-    }
-}
-
 /// <summary>
 /// The egress proxy on real Kestrel (a free loopback port), in front of a recording stub partner,
 /// with a <see cref="FakeConsentGateway"/> instead of the gateway. Routes:

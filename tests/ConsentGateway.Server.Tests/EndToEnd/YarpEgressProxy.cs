@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using ConsentGateway.EgressProxy;
+using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,9 +50,9 @@ public sealed class YarpEgressProxy : IAsyncDisposable
     ];
 
     private readonly WebApplication _app;
-    private readonly LogCapture _logs;
+    private readonly CapturedLogs _logs;
 
-    private YarpEgressProxy(WebApplication app, LogCapture logs)
+    private YarpEgressProxy(WebApplication app, CapturedLogs logs)
     {
         _app = app;
         _logs = logs;
@@ -104,7 +104,7 @@ public sealed class YarpEgressProxy : IAsyncDisposable
             }
         }
 
-        var logs = new LogCapture();
+        var logs = new CapturedLogs();
         var app = EgressProxyServer.Build([.. args], services =>
         {
             services.RemoveAll<ILoggerProvider>();
@@ -130,33 +130,5 @@ public sealed class YarpEgressProxy : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    /// <summary>Keeps every log event (all categories, from Information up as configured).</summary>
-    private sealed class LogCapture : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _events = new();
-
-        public IReadOnlyCollection<string> Events => _events;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _events);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> events) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                events.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
-            }
-        }
     }
 }
