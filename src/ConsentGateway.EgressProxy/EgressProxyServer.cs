@@ -61,7 +61,7 @@ public static class EgressProxyServer
         var path = Path.GetFullPath(file);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The configuration file given by --config does not exist: {path}", path);
+            throw new FileNotFoundException($"The configuration file given by --config does not exist: {path} (a relative path is taken from the working directory, {Environment.CurrentDirectory}).", path);
         }
 
         var sources = configuration.Sources;
