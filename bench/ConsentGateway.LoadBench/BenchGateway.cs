@@ -6,8 +6,6 @@ using ConsentGateway.Http;
 using ConsentGateway.Server;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.LoadBench;
@@ -55,7 +53,7 @@ internal sealed class BenchGateway : IAsyncDisposable
             .. settings,
         ]);
         await app.StartAsync();
-        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var baseAddress = new Uri(app.Urls.Single());
         var token = DevTokens.Create(new AuthOptions { Issuer = "bench", Audience = "bench", SigningKey = signingKey }, "bench", [Scopes.Accounts], TimeSpan.FromHours(1));
         var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

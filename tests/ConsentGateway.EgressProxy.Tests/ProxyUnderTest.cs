@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using ConsentGateway.Client;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -125,7 +123,7 @@ internal sealed class ProxyUnderTest : IAsyncDisposable
         });
         await app.StartAsync();
         var proxy = new ProxyUnderTest(app, partner, gateway, logs);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.Urls.Single();
         proxy.Client = new HttpClient { BaseAddress = new Uri(address) };
         return proxy;
     }

@@ -5,8 +5,6 @@ using System.Text;
 using ConsentGateway.Http;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.Server.Tests;
@@ -97,7 +95,7 @@ public class GatewayServer : IAsyncLifetime
             .. PolicyPath is null ? Array.Empty<string>() : ["--Consent:PolicyPath", PolicyPath],
         ], OverrideServices);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = _app.Urls.Single();
         BaseAddress = new Uri(address);
     }
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -72,7 +70,7 @@ public sealed class RecordingServer : IAsyncDisposable
             await handler(context);
         });
         await app.StartAsync();
-        server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        server.BaseAddress = new Uri(app.Urls.Single());
 
         // The first request pays for JIT: not one that nginx (with its tight timeouts) sends.
         using var client = new HttpClient { BaseAddress = server.BaseAddress };

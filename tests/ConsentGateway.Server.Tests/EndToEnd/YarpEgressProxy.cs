@@ -1,8 +1,6 @@
 using ConsentGateway.EgressProxy;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -114,7 +112,7 @@ public sealed class YarpEgressProxy : IAsyncDisposable
         try
         {
             await app.StartAsync();
-            proxy.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            proxy.BaseAddress = new Uri(app.Urls.Single());
             return proxy;
         }
         catch
