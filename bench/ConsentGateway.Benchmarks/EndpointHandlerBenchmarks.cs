@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using ConsentGateway.Core;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Http;
 using ConsentGateway.Testing.InMemory;
 using Microsoft.AspNetCore.Http;

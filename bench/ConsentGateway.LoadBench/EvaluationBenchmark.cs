@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Projection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

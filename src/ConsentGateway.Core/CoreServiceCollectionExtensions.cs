@@ -1,4 +1,5 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Propagation;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace ConsentGateway.Core;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class CoreServiceCollectionExtensions
 {

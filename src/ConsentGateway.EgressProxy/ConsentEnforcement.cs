@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ConsentGateway.Client;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;

@@ -1,4 +1,3 @@
-using ConsentGateway.Core;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;

@@ -1,4 +1,5 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core;
+using ConsentGateway.Core.Accounts;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.Http;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 

@@ -1,4 +1,4 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core;
 using ConsentGateway.Core.Evaluation;
 using Microsoft.AspNetCore.Http;
 

@@ -1,4 +1,4 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.Http;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.Http;

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
-using ConsentGateway.Core.Consent;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.TableStorage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,5 @@
-using ConsentGateway.Core;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure;
 using ConsentGateway.Server.Propagation;

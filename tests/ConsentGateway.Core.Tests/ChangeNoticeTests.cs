@@ -1,5 +1,5 @@
 using System.Text;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 
 namespace ConsentGateway.Core.Tests;
 

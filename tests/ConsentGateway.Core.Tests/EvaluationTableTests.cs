@@ -1,5 +1,6 @@
-using ConsentGateway.Testing;
 using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Policy;
+using ConsentGateway.Testing;
 
 namespace ConsentGateway.Core.Tests;
 

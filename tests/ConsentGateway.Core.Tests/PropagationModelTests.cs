@@ -1,8 +1,9 @@
-using ConsentGateway.Testing;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Propagation;
+using ConsentGateway.Testing;
 using ConsentGateway.Testing.InMemory;
 using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -140,7 +141,7 @@ public class PropagationModelTests
                 var request = new DecisionRequest(Policy.ResolvePartner(partner), PartnerRef.None, AllGovernedData(), country is null ? default : CountryCode.Parse(country));
                 foreach (var user in Users)
                 {
-                    var projected = (await projections.GetAccountAsync(user, default))?.Value.ToLookup() ?? AccountLookup.NotFound;
+                    var projected = await projections.GetAccountAsync(user, default) is { } account ? AccountLookup.Of(account.Value) : AccountLookup.NotFound;
                     if (PolicyEvaluator.Evaluate(Policy, request, SubjectFacts.ForUser(projected)) != PolicyEvaluator.Evaluate(Policy, request, SubjectFacts.ForUser(model.Lookup(user))))
                     {
                         return false;
@@ -152,7 +153,7 @@ public class PropagationModelTests
                     var stored = (await projections.GetDeviceAsync(device, default))?.Value;
                     var projected = stored is null
                         ? SubjectFacts.ForDevice(LookupStatus.NotFound, [])
-                        : SubjectFacts.ForDevice(LookupStatus.Found, stored.Accounts.OrderBy(a => a.UserId, StringComparer.Ordinal).Select(a => a.ToLookup()).ToArray());
+                        : SubjectFacts.ForDevice(LookupStatus.Found, stored.Accounts.OrderBy(a => a.UserId, StringComparer.Ordinal).Select(AccountLookup.Of).ToArray());
                     var expected = model.DeviceLinks(device) is { } links
                         ? SubjectFacts.ForDevice(LookupStatus.Found, links.Select(model.Lookup).ToArray())
                         : SubjectFacts.ForDevice(LookupStatus.NotFound, []);

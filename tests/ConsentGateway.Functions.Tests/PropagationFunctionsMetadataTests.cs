@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
-using ConsentGateway.Core;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;

@@ -1,5 +1,5 @@
 using System.Text;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
 using ConsentGateway.Infrastructure.Tests.ServiceBus;

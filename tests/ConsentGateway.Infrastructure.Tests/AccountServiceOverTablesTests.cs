@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;

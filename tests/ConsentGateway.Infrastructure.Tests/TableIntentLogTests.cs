@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
 

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
 

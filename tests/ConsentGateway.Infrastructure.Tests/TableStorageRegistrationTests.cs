@@ -1,7 +1,8 @@
 using Azure.Data.Tables;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
 using Microsoft.Extensions.Configuration;

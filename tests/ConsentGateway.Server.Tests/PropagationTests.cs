@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
+using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
 using ConsentGateway.Server.Propagation;

@@ -2,13 +2,6 @@ using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;
 
-public enum DecisionOutcome
-{
-    Allow,
-    Partial,
-    Deny,
-}
-
 /// <summary>
 /// The answer to one <see cref="DecisionRequest"/>. A struct of bit sets and references to the
 /// compiled policy, so producing one allocates nothing.

@@ -2,9 +2,6 @@ using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;
 
-/// <summary>A decision as answered: the evaluator's result, its id, and how long a proxy may reuse it.</summary>
-public readonly record struct DecisionRecord(Decision Decision, Guid Id, int TtlSeconds);
-
 /// <summary>
 /// Answers egress proxies' questions: reads the subject through the <see cref="SubjectCache"/>,
 /// evaluates, logs and counts. <c>ttlSeconds</c> is what is left of the cache TTL of the oldest

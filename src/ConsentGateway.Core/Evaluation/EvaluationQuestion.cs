@@ -1,4 +1,4 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;

@@ -1,20 +1,10 @@
 using System.Collections.Concurrent;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Core.Evaluation;
-
-/// <summary>A device as read for a decision: its status and, when found, its linked accounts.</summary>
-public readonly record struct DeviceLookup(LookupStatus Status, AccountLookup[] Accounts)
-{
-    public static DeviceLookup NotFound => new(LookupStatus.NotFound, []);
-
-    public static DeviceLookup Unavailable => new(LookupStatus.Unavailable, []);
-}
-
-/// <summary>A value read from the projection, and when the read began (a <see cref="TimeProvider"/> timestamp).</summary>
-public readonly record struct Fresh<T>(T Value, long ReadAt);
 
 /// <summary>
 /// The decision projection as decisions read it: one in-memory entry per subject id (an
@@ -54,10 +44,10 @@ public sealed partial class SubjectCache : IDisposable
         _metrics = metrics;
         Ttl = _options.EffectiveCacheTtl(propagation.Value.StalenessBound);
         _accounts = new Shelf<AccountLookup>(this, AccountLookup.Unavailable, async (userId, token) =>
-            (await store.GetAccountAsync(userId, token).ConfigureAwait(false))?.Value.ToLookup() ?? AccountLookup.NotFound);
+            await store.GetAccountAsync(userId, token).ConfigureAwait(false) is { } account ? AccountLookup.Of(account.Value) : AccountLookup.NotFound);
         _devices = new Shelf<DeviceLookup>(this, DeviceLookup.Unavailable, async (adId, token) =>
             await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is { } device
-                ? new DeviceLookup(LookupStatus.Found, [.. device.Value.Accounts.Select(a => a.ToLookup())])
+                ? new DeviceLookup(LookupStatus.Found, [.. device.Value.Accounts.Select(AccountLookup.Of)])
                 : DeviceLookup.NotFound);
         _sweeper = time.CreateTimer(_ => Sweep(), null, Ttl, Ttl);
     }

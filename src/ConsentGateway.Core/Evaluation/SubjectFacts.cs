@@ -1,37 +1,5 @@
-using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;
-
-/// <summary>The facts about one account that the rules need.</summary>
-/// <param name="Country">Where the account is located.</param>
-/// <param name="SignedUpAt">When the account signed up (UTC).</param>
-/// <param name="Setting">The explicit setting, or <c>null</c> if the account never touched it (the region's default applies).</param>
-/// <param name="SettingVersion">The setting's version: 0 before the first change, then 1, 2, …</param>
-public readonly record struct AccountFacts(CountryCode Country, DateTimeOffset SignedUpAt, bool? Setting, long SettingVersion);
-
-/// <summary>The outcome of reading one subject id from the store.</summary>
-public enum LookupStatus
-{
-    /// <summary>The request did not name this id.</summary>
-    NotRequested,
-    Found,
-    NotFound,
-
-    /// <summary>The store could not be read fresh enough: fail closed.</summary>
-    Unavailable,
-}
-
-/// <summary>An account as read for a decision: its status and, when found, its facts.</summary>
-public readonly record struct AccountLookup(LookupStatus Status, AccountFacts Facts)
-{
-    public static AccountLookup NotRequested => default;
-
-    public static AccountLookup NotFound => new(LookupStatus.NotFound, default);
-
-    public static AccountLookup Unavailable => new(LookupStatus.Unavailable, default);
-
-    public static AccountLookup Found(AccountFacts facts) => new(LookupStatus.Found, facts);
-}
 
 /// <summary>
 /// Everything read about the subject of one request: the account named by <c>userId</c> and

@@ -1,56 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using ConsentGateway.Core.Evaluation;
 
 namespace ConsentGateway.Core.Policy;
-
-/// <summary>Where a rule applies: everywhere, or in a set of regions (as bits).</summary>
-public readonly record struct RegionScope(bool Everywhere, uint Regions)
-{
-    public bool Contains(uint countryRegions) => Everywhere || (Regions & countryRegions) != 0;
-}
-
-public sealed class Partnership
-{
-    internal Partnership(string id, RegionScope settingScope, DataSet data, bool beforeSignupAllowed, RegionScope cutoffScope, DateTimeOffset? cutoffBefore)
-    {
-        Id = id;
-        SettingScope = settingScope;
-        Data = data;
-        BeforeSignupAllowed = beforeSignupAllowed;
-        CutoffScope = cutoffScope;
-        CutoffBefore = cutoffBefore;
-    }
-
-    public string Id { get; }
-
-    public RegionScope SettingScope { get; }
-
-    public DataSet Data { get; }
-
-    public bool BeforeSignupAllowed { get; }
-
-    /// <summary>Where the sign-up cut-off applies; empty when the partnership has none.</summary>
-    public RegionScope CutoffScope { get; }
-
-    public DateTimeOffset? CutoffBefore { get; }
-}
-
-public sealed class Partner
-{
-    internal Partner(string id, Partnership partnership, PartnerRole role)
-    {
-        Id = id;
-        Partnership = partnership;
-        Role = role;
-    }
-
-    public string Id { get; }
-
-    public Partnership Partnership { get; }
-
-    public PartnerRole Role { get; }
-}
 
 /// <summary>
 /// A validated policy document compiled into lookup structures (bit sets, arrays, frozen

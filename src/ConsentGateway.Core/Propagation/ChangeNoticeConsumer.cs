@@ -1,16 +1,7 @@
+using ConsentGateway.Core.Changes;
 using Microsoft.Extensions.Logging;
 
 namespace ConsentGateway.Core.Propagation;
-
-/// <summary>What the transport should do with a delivered notice.</summary>
-public enum ConsumeOutcome
-{
-    /// <summary>Projected: complete the message.</summary>
-    Projected,
-
-    /// <summary>Unreadable: complete it. Its intent was never cleared, so repair republishes the change.</summary>
-    Malformed,
-}
 
 /// <summary>
 /// The consumer both transports run (the Service Bus-triggered function and the self-host's

@@ -1,4 +1,6 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Projection;
 
 namespace ConsentGateway.Core.Propagation;
 

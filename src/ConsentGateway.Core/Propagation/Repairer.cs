@@ -1,4 +1,5 @@
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

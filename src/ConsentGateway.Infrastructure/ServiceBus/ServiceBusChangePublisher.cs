@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 
 namespace ConsentGateway.Infrastructure.ServiceBus;
 

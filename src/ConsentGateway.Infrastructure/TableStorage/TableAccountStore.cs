@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 

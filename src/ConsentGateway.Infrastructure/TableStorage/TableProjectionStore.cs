@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Projection;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
 

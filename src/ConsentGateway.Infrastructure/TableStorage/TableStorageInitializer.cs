@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Projection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

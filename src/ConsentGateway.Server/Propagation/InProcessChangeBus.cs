@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 
 namespace ConsentGateway.Server.Propagation;
 

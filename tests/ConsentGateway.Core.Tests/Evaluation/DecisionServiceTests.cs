@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Testing.InMemory;
 using Microsoft.Extensions.Logging;

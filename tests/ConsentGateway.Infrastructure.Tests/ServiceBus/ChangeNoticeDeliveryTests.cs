@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
 

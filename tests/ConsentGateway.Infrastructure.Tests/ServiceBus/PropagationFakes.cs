@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Azure.Messaging.ServiceBus;
-using ConsentGateway.Core.Consent;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Testing.InMemory;
 using Microsoft.Extensions.DependencyInjection;

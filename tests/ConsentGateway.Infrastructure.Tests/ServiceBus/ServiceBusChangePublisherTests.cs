@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
 
 namespace ConsentGateway.Infrastructure.Tests.ServiceBus;

@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using ConsentGateway.Core.Consent;
-using ConsentGateway.Core.Propagation;
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Projection;
 
 namespace ConsentGateway.Testing.InMemory;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace ConsentGateway.Core.Evaluation;
+namespace ConsentGateway.Core.Policy;
 
 /// <summary>
 /// A set of data items of one compiled policy, as bits in the policy's canonical order.

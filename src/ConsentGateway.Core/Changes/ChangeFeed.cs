@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ConsentGateway.Core.Propagation;
+namespace ConsentGateway.Core.Changes;
 
 /// <summary>
 /// How a write use case announces a change: <see cref="BeginAsync"/> records the intent before

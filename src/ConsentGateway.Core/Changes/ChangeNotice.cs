@@ -4,20 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ConsentGateway.Core.Propagation;
-
-/// <summary>What changed in the source of truth, and so what the projector must re-read.</summary>
-public enum ChangeKind
-{
-    /// <summary>An account was created, moved or deleted (<see cref="ChangeNotice.Key"/> = user id, version = revision).</summary>
-    Account,
-
-    /// <summary>An account's setting changed (key = user id, version = setting version).</summary>
-    Setting,
-
-    /// <summary>A device was registered or linked (key = advertising id, version = 0).</summary>
-    Device,
-}
+namespace ConsentGateway.Core.Changes;
 
 /// <summary>
 /// A change notice: small, ids only, no personal data. The projector re-reads the source of
@@ -88,5 +75,6 @@ public sealed record ChangeNotice(ChangeKind Kind, string Key, long Version, Dat
     UseStringEnumConverter = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+
 [JsonSerializable(typeof(ChangeNotice))]
 internal sealed partial class NoticeJsonContext : JsonSerializerContext;

@@ -1,4 +1,4 @@
-namespace ConsentGateway.Core.Consent;
+namespace ConsentGateway.Core.Accounts;
 
 /// <summary>
 /// The shape of user and device ids: 1–128 characters of letters, digits, '.', '_', '-' and

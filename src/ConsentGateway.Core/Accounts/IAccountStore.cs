@@ -1,4 +1,4 @@
-namespace ConsentGateway.Core.Consent;
+namespace ConsentGateway.Core.Accounts;
 
 /// <summary>The accounts, their settings and the settings' history (Table Storage in production).</summary>
 public interface IAccountStore
@@ -30,17 +30,4 @@ public interface IAccountStore
 
     /// <summary>Records that a device is linked to the account (the account-side index of links); idempotent.</summary>
     Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken);
-}
-
-/// <summary>The devices that opened an app and the accounts linked to them.</summary>
-public interface IDeviceStore
-{
-    /// <summary>Registers the device; <c>true</c> if it was not registered before. Idempotent.</summary>
-    Task<bool> RegisterAsync(string adId, DateTimeOffset at, CancellationToken cancellationToken);
-
-    /// <summary>Links the device (registering it if needed) to the account; <c>true</c> if the link is new. Idempotent.</summary>
-    Task<bool> LinkAsync(string adId, string userId, DateTimeOffset at, CancellationToken cancellationToken);
-
-    /// <summary>The device and its linked accounts; <c>null</c> if never registered.</summary>
-    Task<DeviceRecord?> FindAsync(string adId, CancellationToken cancellationToken);
 }

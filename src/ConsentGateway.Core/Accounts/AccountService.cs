@@ -1,20 +1,7 @@
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Propagation;
 
-namespace ConsentGateway.Core.Consent;
-
-/// <summary>The setting as apps see it.</summary>
-/// <param name="Enabled">The effective value: the explicit one, else the default of the account's region.</param>
-/// <param name="IsDefault">The account never set it.</param>
-/// <param name="Version">0 before the first change, then 1, 2, …; the ETag of the setting.</param>
-/// <param name="UpdatedAt">When it last changed; <c>null</c> while it is the default.</param>
-public sealed record SettingView(bool Enabled, bool IsDefault, long Version, DateTimeOffset? UpdatedAt);
-
-/// <summary>The result of registering an account: the stored account and whether it was created.</summary>
-/// <param name="Account">The account as stored.</param>
-/// <param name="Created">It did not exist (or was deleted) before.</param>
-/// <param name="Changed">Something was written: false when the same facts were registered again.</param>
-public sealed record AccountRegistration(AccountRecord Account, bool Created, bool Changed = true);
+namespace ConsentGateway.Core.Accounts;
 
 /// <summary>
 /// The write-side use cases of apps and the account service (SPEC §4): accounts, the

@@ -1,6 +1,6 @@
 using ConsentGateway.Core.Policy;
 
-namespace ConsentGateway.Core.Consent;
+namespace ConsentGateway.Core.Accounts;
 
 /// <summary>
 /// One account as read: its facts and its partner-sharing setting as of the newest entry of its
@@ -48,19 +48,3 @@ public sealed record AccountRecord(
 
     public override int GetHashCode() => HashCode.Combine(UserId, Revision, SettingVersion, Deleted, LinkedDevices.Count);
 }
-
-/// <summary>Who made a change: the user through an app, or the account service.</summary>
-public enum ChangeChannel
-{
-    User,
-    Service,
-}
-
-/// <summary>
-/// One accepted setting change, kept forever as proof of consent (GDPR Art. 7(1)).
-/// <see cref="Enabled"/> is <c>null</c> for the reset to the default when the account was deleted.
-/// </summary>
-public sealed record SettingChange(long Version, bool? Enabled, DateTimeOffset At, ChangeChannel Channel, string PolicyVersion);
-
-/// <summary>A registered device and the accounts that logged in on it.</summary>
-public sealed record DeviceRecord(string AdId, DateTimeOffset RegisteredAt, IReadOnlyList<string> LinkedUserIds);

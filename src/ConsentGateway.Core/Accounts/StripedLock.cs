@@ -1,4 +1,4 @@
-namespace ConsentGateway.Core.Consent;
+namespace ConsentGateway.Core.Accounts;
 
 /// <summary>
 /// Serializes work per key inside one process, over a fixed set of semaphores picked by the

@@ -1,0 +1,9 @@
+
+namespace ConsentGateway.Core.Evaluation;
+
+public enum DecisionOutcome
+{
+    Allow,
+    Partial,
+    Deny,
+}

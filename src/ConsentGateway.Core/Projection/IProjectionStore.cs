@@ -1,0 +1,16 @@
+
+namespace ConsentGateway.Core.Projection;
+
+/// <summary>The decision projection: one row per account and one per device (Table Storage).</summary>
+public interface IProjectionStore
+{
+    Task<Stored<AccountProjection>?> GetAccountAsync(string userId, CancellationToken cancellationToken);
+
+    Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken);
+
+    /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; returns the row's new token, <c>null</c> on a lost race.</summary>
+    Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken);
+
+    /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; returns the row's new token, <c>null</c> on a lost race.</summary>
+    Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken);
+}
