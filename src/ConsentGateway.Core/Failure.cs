@@ -1,3 +1,4 @@
+using ConsentGateway.Contracts;
 namespace ConsentGateway.Core;
 
 /// <summary>A failure with a stable machine-readable <see cref="Code"/> and a human <see cref="Detail"/>.</summary>
@@ -5,5 +6,5 @@ public sealed record Failure(FailureKind Kind, string Code, string Detail)
 {
     public static Failure Invalid(string code, string detail) => new(FailureKind.Invalid, code, detail);
 
-    public static Failure AccountNotFound() => new(FailureKind.NotFound, "account-not-found", "No account with this id exists.");
+    public static Failure AccountNotFound() => new(FailureKind.NotFound, ProblemCodes.AccountNotFound, "No account with this id exists.");
 }

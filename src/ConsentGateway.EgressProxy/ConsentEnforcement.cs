@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ConsentGateway.Client;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
@@ -190,8 +191,8 @@ internal sealed class ConsentEnforcement(
     {
         string? userId = null, deviceAdId = null, country = null;
         var root = body?.Root;
-        if ((route.UserId is not null && (!route.UserId.TryRead(request, root, out userId) || (userId is not null && !Identifiers.IsValid(userId))))
-            || (route.DeviceAdId is not null && (!route.DeviceAdId.TryRead(request, root, out deviceAdId) || (deviceAdId is not null && !Identifiers.IsValid(deviceAdId))))
+        if ((route.UserId is not null && (!route.UserId.TryRead(request, root, out userId) || (userId is not null && !SubjectIds.IsValid(userId))))
+            || (route.DeviceAdId is not null && (!route.DeviceAdId.TryRead(request, root, out deviceAdId) || (deviceAdId is not null && !SubjectIds.IsValid(deviceAdId))))
             || (route.Country is not null && (!route.Country.TryRead(request, root, out country) || (country is not null && !CountryCode.TryParse(country, out _)))))
         {
             return null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
@@ -182,12 +183,12 @@ internal sealed class ConsentRoute
     {
         var setting = $"{ConsentProxyOptions.SectionName}:Routes:{routeId}";
         var before = failures.Count;
-        if (!Identifiers.IsValid(options.Partner))
+        if (!SubjectIds.IsValid(options.Partner))
         {
             failures.Add($"{setting}:Partner is required: the partner id the route's requests go to.");
         }
 
-        if (options.Via is not null && !Identifiers.IsValid(options.Via))
+        if (options.Via is not null && !SubjectIds.IsValid(options.Via))
         {
             failures.Add($"{setting}:Via '{options.Via}' is not a partner id.");
         }
@@ -204,7 +205,7 @@ internal sealed class ConsentRoute
         for (var i = 0; i < options.Fields.Count; i++)
         {
             var field = options.Fields[i];
-            if (!Identifiers.IsValid(field.Data))
+            if (!SubjectIds.IsValid(field.Data))
             {
                 failures.Add($"{setting}:Fields:{i}:Data is required: the data item the field carries, e.g. ip_address.");
             }

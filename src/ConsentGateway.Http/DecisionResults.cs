@@ -26,8 +26,8 @@ public sealed class DecisionJson(CompiledPolicy policy)
     private static readonly JsonEncodedText DecisionId = JsonEncodedText.Encode("decisionId");
     private static readonly JsonEncodedText TtlSeconds = JsonEncodedText.Encode("ttlSeconds");
     private static readonly JsonEncodedText Results = JsonEncodedText.Encode("results");
-    private static readonly JsonEncodedText[] Outcomes = [.. Enum.GetValues<DecisionOutcome>().Select(o => JsonEncodedText.Encode(EvaluationMetrics.OutcomeName(o)))];
-    private static readonly JsonEncodedText[] ReasonCodes = [.. Core.Evaluation.ReasonCodes.All.Select(r => JsonEncodedText.Encode(r.ToCode()))];
+    private static readonly JsonEncodedText[] Outcomes = [.. Enum.GetValues<DecisionOutcome>().Select(o => JsonEncodedText.Encode(o.ToName()))];
+    private static readonly JsonEncodedText[] ReasonCodes = [.. ReasonCodeNames.All.Select(r => JsonEncodedText.Encode(r.ToCode()))];
 
     private readonly JsonEncodedText[] _dataItems = [.. policy.DataItems.Select(name => JsonEncodedText.Encode(name))];
 
@@ -171,7 +171,7 @@ public sealed class CheckResult : IResult
         var decision = record.Decision;
         return new CheckResult(
             decision.Outcome == DecisionOutcome.Allow ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden,
-            EvaluationMetrics.OutcomeName(decision.Outcome),
+            decision.Outcome.ToName(),
             decision.Reasons.ToCodes(),
             decision.Policy.NamesOf(decision.Allowed),
             decision.PolicyVersion,

@@ -17,7 +17,7 @@ public class EvaluationTableTests
         Assert.Equal(Table.Cases.Count, Table.Cases.Select(c => c.Name).Distinct().Count());
 
         var used = Table.Cases.SelectMany(c => c.Expect.Reasons.Concat(c.Expect.Denied.Values)).ToHashSet();
-        Assert.All(ReasonCodes.All, reason => Assert.Contains(reason.ToCode(), used));
+        Assert.All(ReasonCodeNames.All, reason => Assert.Contains(reason.ToCode(), used));
     }
 
     [Theory]

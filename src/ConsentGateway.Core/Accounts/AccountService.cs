@@ -1,3 +1,4 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 
@@ -29,22 +30,22 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
 
         if (!CountryCode.TryParse(country, out var countryCode))
         {
-            return Failure.Invalid("invalid-country", "country must be an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"DE\".");
+            return Failure.Invalid(ProblemCodes.InvalidCountry, "country must be an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"DE\".");
         }
 
         if (!UtcInstant.TryParse(signedUpAt, out var signedUp))
         {
-            return Failure.Invalid("invalid-signed-up-at", "signedUpAt must be an ISO 8601 UTC instant, e.g. \"2021-03-01T12:00:00Z\".");
+            return Failure.Invalid(ProblemCodes.InvalidSignedUpAt, "signedUpAt must be an ISO 8601 UTC instant, e.g. \"2021-03-01T12:00:00Z\".");
         }
 
         if (signedUp < EarliestSignup)
         {
-            return Failure.Invalid("invalid-signed-up-at", "signedUpAt must not be before 1970-01-01T00:00:00Z.");
+            return Failure.Invalid(ProblemCodes.InvalidSignedUpAt, "signedUpAt must not be before 1970-01-01T00:00:00Z.");
         }
 
         if (signedUp > time.GetUtcNow())
         {
-            return Failure.Invalid("signed-up-at-in-future", "signedUpAt must not be in the future.");
+            return Failure.Invalid(ProblemCodes.SignedUpAtInFuture, "signedUpAt must not be in the future.");
         }
 
         return await AnnounceAsync(
@@ -279,8 +280,8 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
         new(account.Setting ?? policy.DefaultSettingFor(account.Country), account.Setting is null, account.SettingVersion, account.Setting is null ? null : account.SettingUpdatedAt);
 
     private static Failure Stale(long currentVersion) =>
-        new(FailureKind.PreconditionFailed, "version-mismatch", $"The setting is no longer at the version given in If-Match; it is at version {currentVersion} or later. Read it again.");
+        new(FailureKind.PreconditionFailed, ProblemCodes.VersionMismatch, $"The setting is no longer at the version given in If-Match; it is at version {currentVersion} or later. Read it again.");
 
     private static Failure Contention() =>
-        new(FailureKind.Conflict, "concurrent-update", "Other writers kept changing this account; nothing was written. Retry.");
+        new(FailureKind.Conflict, ProblemCodes.ConcurrentUpdate, "Other writers kept changing this account; nothing was written. Retry.");
 }

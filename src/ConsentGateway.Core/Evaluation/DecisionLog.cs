@@ -37,7 +37,7 @@ public sealed partial class DecisionLog
         if (_logger.IsEnabled(LogLevel.Information))
         {
             var decision = record.Decision;
-            var outcome = EvaluationMetrics.OutcomeName(decision.Outcome);
+            var outcome = decision.Outcome.ToName();
             var partnership = decision.Partnership?.Id;
             var reasons = decision.Reasons.ToCodes();
             var userHash = Hash(question.UserId);

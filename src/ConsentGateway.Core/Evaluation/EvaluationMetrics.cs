@@ -10,8 +10,6 @@ public sealed class EvaluationMetrics : IDisposable
 {
     public const string MeterName = "ConsentGateway.Evaluation";
 
-    private static readonly string[] Outcomes = ["allow", "partial", "deny"];
-
     private readonly Meter _meter;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _cacheHits;
@@ -28,8 +26,6 @@ public sealed class EvaluationMetrics : IDisposable
         _storeUnavailable = _meter.CreateCounter<long>("consent.evaluation.store_unavailable", description: "Projection reads that failed or outlasted the store timeout (decisions deny with STORE_UNAVAILABLE).");
     }
 
-    public static string OutcomeName(DecisionOutcome outcome) => Outcomes[(int)outcome];
-
     public void Decided(in Decision decision)
     {
         if (!_decisions.Enabled)
@@ -37,7 +33,7 @@ public sealed class EvaluationMetrics : IDisposable
             return;
         }
 
-        var outcome = new KeyValuePair<string, object?>("decision", OutcomeName(decision.Outcome));
+        var outcome = new KeyValuePair<string, object?>("decision", decision.Outcome.ToName());
         foreach (var reason in decision.Reasons)
         {
             _decisions.Add(1, outcome, new KeyValuePair<string, object?>("reason", reason.ToCode()));

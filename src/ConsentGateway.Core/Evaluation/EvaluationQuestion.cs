@@ -1,3 +1,4 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 
@@ -19,17 +20,17 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
         ArgumentNullException.ThrowIfNull(policy);
         if (string.IsNullOrEmpty(partner))
         {
-            return Failure.Invalid("missing-partner", "The partner the data goes to is required.");
+            return Failure.Invalid(ProblemCodes.MissingPartner, "The partner the data goes to is required.");
         }
 
-        if (!Identifiers.IsValid(partner) || (via is not null && !Identifiers.IsValid(via)))
+        if (!SubjectIds.IsValid(partner) || (via is not null && !SubjectIds.IsValid(via)))
         {
-            return Failure.Invalid("invalid-partner", $"A partner id is 1-{Identifiers.MaxLength} letters, digits, '.', '_', '-' or ':'.");
+            return Failure.Invalid(ProblemCodes.InvalidPartner, $"A partner id is 1-{SubjectIds.MaxLength} letters, digits, '.', '_', '-' or ':'.");
         }
 
         if (userId is null && deviceAdId is null)
         {
-            return Failure.Invalid("missing-subject", "The subject needs at least one id: a user id, a device advertising id, or both.");
+            return Failure.Invalid(ProblemCodes.MissingSubject, "The subject needs at least one id: a user id, a device advertising id, or both.");
         }
 
         if (userId is not null && Identifiers.CheckUserId(userId) is { } invalidUser)
@@ -50,7 +51,7 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
         var countryCode = default(CountryCode);
         if (country is not null && !CountryCode.TryParse(country, out countryCode))
         {
-            return Failure.Invalid("invalid-country", "The country must be an ISO 3166-1 alpha-2 code, e.g. DE.");
+            return Failure.Invalid(ProblemCodes.InvalidCountry, "The country must be an ISO 3166-1 alpha-2 code, e.g. DE.");
         }
 
         var request = new DecisionRequest(policy.ResolvePartner(partner), policy.ResolvePartner(via), data.Value, countryCode);
@@ -89,9 +90,9 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
 
     /// <summary>No data items were given, or an empty list.</summary>
     public static Failure MissingData() =>
-        Failure.Invalid("missing-data", "The data items to send are required: at least one name.");
+        Failure.Invalid(ProblemCodes.MissingData, "The data items to send are required: at least one name.");
 
     /// <summary>A data item the policy does not name (names are case-sensitive).</summary>
     public static Failure UnknownData(CompiledPolicy policy) =>
-        Failure.Invalid("unknown-data-item", $"Every data item must be one the policy names: {string.Join(", ", policy.DataItems)}.");
+        Failure.Invalid(ProblemCodes.UnknownDataItem, $"Every data item must be one the policy names: {string.Join(", ", policy.DataItems)}.");
 }

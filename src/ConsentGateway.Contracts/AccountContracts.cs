@@ -1,0 +1,28 @@
+namespace ConsentGateway.Contracts;
+
+// The bodies of the API for apps and the account service. Instants are answered as UTC
+// DateTimes, which JSON writes with a 'Z', as requests give them.
+
+/// <summary>Body of <c>PUT /api/v1/accounts/{userId}</c>.</summary>
+public sealed record AccountBody(string? SignedUpAt, string? Country);
+
+/// <summary>An account as answered by the API.</summary>
+public sealed record AccountResponse(string UserId, string Country, DateTime SignedUpAt, long Revision);
+
+/// <summary>Body of <c>PUT /api/v1/accounts/{userId}/partner-sharing</c>.</summary>
+public sealed record SettingBody(bool? Enabled);
+
+/// <summary>The partner-sharing setting as answered by the API.</summary>
+public sealed record SettingResponse(bool Enabled, bool IsDefault, long Version, DateTime? UpdatedAt);
+
+/// <summary>One accepted change; <c>enabled</c> is null for the reset to the default when the account was deleted.</summary>
+public sealed record HistoryEntry(long Version, bool? Enabled, DateTime At, string Channel, string PolicyVersion);
+
+/// <summary>Every accepted change of an account's setting, oldest first.</summary>
+public sealed record HistoryResponse(string UserId, IReadOnlyList<HistoryEntry> Changes);
+
+/// <summary>A registered device.</summary>
+public sealed record DeviceResponse(string AdId);
+
+/// <summary>A device linked to an account.</summary>
+public sealed record DeviceLinkResponse(string AdId, string UserId);

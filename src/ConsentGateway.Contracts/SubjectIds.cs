@@ -1,0 +1,32 @@
+namespace ConsentGateway.Contracts;
+
+/// <summary>
+/// The shape of user, device and partner ids: 1–128 characters of letters, digits, '.', '_',
+/// '-' and ':', starting with a letter or digit. Safe as Table Storage keys and in URLs, and
+/// wide enough for GUIDs, IDFAs, GAIDs and typical opaque account ids.
+/// </summary>
+public static class SubjectIds
+{
+    public const int MaxLength = 128;
+
+    /// <summary>The rule in words, for error messages.</summary>
+    public const string Rule = "1-128 letters, digits, '.', '_', '-' or ':', starting with a letter or digit";
+
+    public static bool IsValid(string? id)
+    {
+        if (id is null || id.Length is 0 or > MaxLength || !char.IsAsciiLetterOrDigit(id[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-' or ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
