@@ -15,6 +15,7 @@ public static class ApiRoutes
     public const string DeviceLink = "v1/devices/{adId}/accounts/{userId}";
     public const string Evaluate = "v1/evaluate";
     public const string EvaluateBatch = "v1/evaluate/batch";
+    public const string Policy = "v1/policy";
 
     /// <summary><c>/api/v1/check</c> and any path below it (a catch-all matches nothing too).</summary>
     public const string Check = "v1/check/{*rest}";
@@ -22,4 +23,5 @@ public static class ApiRoutes
     public const string EvaluatePath = "/" + Prefix + "/" + Evaluate;
     public const string EvaluateBatchPath = "/" + Prefix + "/" + EvaluateBatch;
     public const string CheckPath = "/" + Prefix + "/v1/check";
+    public const string PolicyPath = "/" + Prefix + "/" + Policy;
 }

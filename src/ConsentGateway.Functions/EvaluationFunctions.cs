@@ -1,3 +1,4 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,17 +15,17 @@ public sealed class EvaluationFunctions(EvaluationEndpoints endpoints)
 {
     [Function(nameof(Evaluate))]
     public async Task<IActionResult> Evaluate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Evaluate)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Evaluate)] HttpRequest request) =>
         new ResultActionResult(await endpoints.EvaluateAsync(request.HttpContext));
 
     [Function(nameof(EvaluateBatch))]
     public async Task<IActionResult> EvaluateBatch(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.EvaluateBatch)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.EvaluateBatch)] HttpRequest request) =>
         new ResultActionResult(await endpoints.EvaluateBatchAsync(request.HttpContext));
 
     /// <summary>Any method: nginx <c>auth_request</c> and Envoy <c>ext_authz</c> send the original request's.</summary>
     [Function(nameof(Check))]
     public async Task<IActionResult> Check(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "post", "put", "patch", "delete", "options", Route = Routes.Check)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "post", "put", "patch", "delete", "options", Route = ApiRoutes.Check)] HttpRequest request) =>
         new ResultActionResult(await endpoints.CheckAsync(request.HttpContext));
 }

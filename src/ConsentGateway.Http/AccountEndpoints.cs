@@ -1,6 +1,8 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConsentGateway.Http;
 
@@ -11,7 +13,7 @@ namespace ConsentGateway.Http;
 /// </summary>
 public sealed class AccountEndpoints(AccountService accounts)
 {
-    public async Task<IResult> PutAccountAsync(HttpContext context, string userId)
+    public async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ProblemHttpResult>> PutAccountAsync(HttpContext context, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (await AuthorizeAsync(context, caller => caller.IsAccountService) is { } denied)
@@ -19,7 +21,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.AccountBody);
+        var (body, problem) = await JsonRequestBody.ReadAsync(context.Request, ApiJsonContext.Default.AccountBody);
         if (problem is not null)
         {
             return problem;
@@ -33,12 +35,10 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         var (account, created, _) = outcome.Value!;
         var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt.UtcDateTime, account.Revision);
-        return created
-            ? Results.Json(response, ApiJsonContext.Default.AccountResponse, statusCode: StatusCodes.Status201Created)
-            : Results.Json(response, ApiJsonContext.Default.AccountResponse);
+        return created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
     }
 
-    public async Task<IResult> DeleteAccountAsync(HttpContext context, string userId)
+    public async Task<Results<NoContent, ProblemHttpResult>> DeleteAccountAsync(HttpContext context, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (await AuthorizeAsync(context, caller => caller.IsAccountService) is { } denied)
@@ -47,10 +47,10 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var outcome = await accounts.DeleteAccountAsync(userId, context.RequestAborted);
-        return outcome.Failure is { } failure ? Problems.From(failure) : Results.NoContent();
+        return outcome.Failure is { } failure ? Problems.From(failure) : TypedResults.NoContent();
     }
 
-    public async Task<IResult> GetSettingAsync(HttpContext context, string userId)
+    public async Task<Results<Ok<SettingResponse>, ProblemHttpResult>> GetSettingAsync(HttpContext context, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
@@ -61,7 +61,7 @@ public sealed class AccountEndpoints(AccountService accounts)
         return Setting(context, await accounts.GetSettingAsync(userId, context.RequestAborted));
     }
 
-    public async Task<IResult> PutSettingAsync(HttpContext context, string userId)
+    public async Task<Results<Ok<SettingResponse>, ProblemHttpResult>> PutSettingAsync(HttpContext context, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
         var caller = await Caller.AuthenticateAsync(context);
@@ -72,10 +72,10 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         if (!ETags.TryParseIfMatch(context.Request.Headers.IfMatch, out var expectedVersion))
         {
-            return Problems.From(Failure.Invalid("invalid-if-match", "If-Match must be one version ETag as returned by the API, e.g. If-Match: \"3\", or *."));
+            return Problems.From(Failure.Invalid(ProblemCodes.InvalidIfMatch, "If-Match must be one version ETag as returned by the API, e.g. If-Match: \"3\", or *."));
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.SettingBody);
+        var (body, problem) = await JsonRequestBody.ReadAsync(context.Request, ApiJsonContext.Default.SettingBody);
         if (problem is not null)
         {
             return problem;
@@ -83,14 +83,14 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         if (body!.Enabled is not { } enabled)
         {
-            return Problems.From(Failure.Invalid("missing-field", "The body must say \"enabled\": true or false."));
+            return Problems.From(Failure.Invalid(ProblemCodes.MissingField, "The body must say \"enabled\": true or false."));
         }
 
         var channel = caller!.IsUser(userId) ? ChangeChannel.User : ChangeChannel.Service;
         return Setting(context, await accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, context.RequestAborted));
     }
 
-    public async Task<IResult> GetHistoryAsync(HttpContext context, string userId)
+    public async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistoryAsync(HttpContext context, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
@@ -105,10 +105,10 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var changes = outcome.Value!.Select(c => new HistoryEntry(c.Version, c.Enabled, c.At.UtcDateTime, ChannelName(c.Channel), c.PolicyVersion)).ToList();
-        return Results.Json(new HistoryResponse(userId, changes), ApiJsonContext.Default.HistoryResponse);
+        return TypedResults.Ok(new HistoryResponse(userId, changes));
     }
 
-    public async Task<IResult> PutDeviceAsync(HttpContext context, string adId)
+    public async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ProblemHttpResult>> PutDeviceAsync(HttpContext context, string adId)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (await AuthorizeAsync(context, caller => caller.IsAccountService) is { } denied)
@@ -117,12 +117,16 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var outcome = await accounts.RegisterDeviceAsync(adId, context.RequestAborted);
-        return outcome.Failure is { } failure
-            ? Problems.From(failure)
-            : Results.Json(new DeviceResponse(adId), ApiJsonContext.Default.DeviceResponse, statusCode: outcome.Value ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        var device = new DeviceResponse(adId);
+        return outcome.Value ? TypedResults.Created((string?)null, device) : TypedResults.Ok(device);
     }
 
-    public async Task<IResult> PutDeviceLinkAsync(HttpContext context, string adId, string userId)
+    public async Task<Results<Created<DeviceLinkResponse>, Ok<DeviceLinkResponse>, ProblemHttpResult>> PutDeviceLinkAsync(HttpContext context, string adId, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
@@ -131,21 +135,25 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var outcome = await accounts.LinkDeviceAsync(adId, userId, context.RequestAborted);
-        return outcome.Failure is { } failure
-            ? Problems.From(failure)
-            : Results.Json(new DeviceLinkResponse(adId, userId), ApiJsonContext.Default.DeviceLinkResponse, statusCode: outcome.Value ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        var link = new DeviceLinkResponse(adId, userId);
+        return outcome.Value ? TypedResults.Created((string?)null, link) : TypedResults.Ok(link);
     }
 
-    private static async Task<IResult?> AuthorizeAsync(HttpContext context, Func<Caller, bool> allowed) =>
+    private static async Task<ProblemHttpResult?> AuthorizeAsync(HttpContext context, Func<Caller, bool> allowed) =>
         Authorize(await Caller.AuthenticateAsync(context), allowed);
 
     // No valid token: 401. A token without the right scope or for another user: 403.
-    private static IResult? Authorize(Caller? caller, Func<Caller, bool> allowed) =>
+    private static ProblemHttpResult? Authorize(Caller? caller, Func<Caller, bool> allowed) =>
         caller is null ? Problems.Unauthorized()
         : allowed(caller) ? null
         : Problems.Forbidden("The token's scopes do not allow this call for this account.");
 
-    private static IResult Setting(HttpContext context, Outcome<SettingView> outcome)
+    private static Results<Ok<SettingResponse>, ProblemHttpResult> Setting(HttpContext context, Outcome<SettingView> outcome)
     {
         if (outcome.Failure is { } failure)
         {
@@ -154,7 +162,7 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         var view = outcome.Value!;
         context.Response.Headers.ETag = ETags.Of(view.Version);
-        return Results.Json(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt?.UtcDateTime), ApiJsonContext.Default.SettingResponse);
+        return TypedResults.Ok(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt?.UtcDateTime));
     }
 
     private static string ChannelName(ChangeChannel channel) => channel == ChangeChannel.User ? "user" : "service";

@@ -1,77 +1,74 @@
+using ConsentGateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace ConsentGateway.Http;
 
-/// <summary>Maps the API as ASP.NET Core endpoints under <c>/api</c>, with OpenAPI metadata (the self-hosted server).</summary>
+/// <summary>
+/// Maps the API as ASP.NET Core endpoints under <c>/api</c> (the self-hosted server). Answers come
+/// from the handlers' typed results; only what they cannot say is declared here: the bodies
+/// they read by hand and the problem statuses they may answer.
+/// </summary>
 public static class ConsentApi
 {
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/" + Routes.Prefix)
+        var api = app.MapGroup("/" + ApiRoutes.Prefix)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        api.MapPut(Routes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.PutAccountAsync(c, userId))
+        api.MapPut(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.PutAccountAsync(c, userId))
             .WithName("PutAccount").WithSummary("Create or update an account (account service).")
             .Accepts<AccountBody>("application/json")
-            .Produces<AccountResponse>(StatusCodes.Status200OK)
-            .Produces<AccountResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        api.MapDelete(Routes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.DeleteAccountAsync(c, userId))
+        api.MapDelete(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.DeleteAccountAsync(c, userId))
             .WithName("DeleteAccount").WithSummary("Delete an account: from then on it evaluates as unknown.")
-            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet(Routes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.GetSettingAsync(c, userId))
+        api.MapGet(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.GetSettingAsync(c, userId))
             .WithName("GetPartnerSharing").WithSummary("Read the partner-sharing setting (ETag = version).")
-            .Produces<SettingResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPut(Routes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.PutSettingAsync(c, userId))
+        api.MapPut(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.PutSettingAsync(c, userId))
             .WithName("PutPartnerSharing").WithSummary("Grant or withdraw partner sharing; optional If-Match.")
             .Accepts<SettingBody>("application/json")
-            .Produces<SettingResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        api.MapGet(Routes.History, (AccountEndpoints e, HttpContext c, string userId) => e.GetHistoryAsync(c, userId))
+        api.MapGet(ApiRoutes.History, (AccountEndpoints e, HttpContext c, string userId) => e.GetHistoryAsync(c, userId))
             .WithName("GetPartnerSharingHistory").WithSummary("Every accepted change, oldest first (proof of consent).")
-            .Produces<HistoryResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPut(Routes.Device, (AccountEndpoints e, HttpContext c, string adId) => e.PutDeviceAsync(c, adId))
-            .WithName("PutDevice").WithSummary("Register a device that opened an app (account service).")
-            .Produces<DeviceResponse>(StatusCodes.Status200OK)
-            .Produces<DeviceResponse>(StatusCodes.Status201Created);
+        api.MapPut(ApiRoutes.Device, (AccountEndpoints e, HttpContext c, string adId) => e.PutDeviceAsync(c, adId))
+            .WithName("PutDevice").WithSummary("Register a device that opened an app (account service).");
 
-        api.MapPut(Routes.DeviceLink, (AccountEndpoints e, HttpContext c, string adId, string userId) => e.PutDeviceLinkAsync(c, adId, userId))
+        api.MapPut(ApiRoutes.DeviceLink, (AccountEndpoints e, HttpContext c, string adId, string userId) => e.PutDeviceLinkAsync(c, adId, userId))
             .WithName("PutDeviceLink").WithSummary("Link a device to an account that logged in on it.")
-            .Produces<DeviceLinkResponse>(StatusCodes.Status200OK)
-            .Produces<DeviceLinkResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet(ApiRoutes.Policy, (PolicyEndpoints e, HttpContext c) => e.GetPolicyAsync(c))
+            .WithName("GetPolicy").WithSummary("The policy in force (egress proxies: X-Consent-Key; the account service).");
 
         var proxies = api.MapGroup(string.Empty).WithTags("Egress proxies");
-        proxies.MapPost(Routes.Evaluate, (EvaluationEndpoints e, HttpContext c) => e.EvaluateAsync(c))
+        proxies.MapPost(ApiRoutes.Evaluate, (EvaluationEndpoints e, HttpContext c) => e.EvaluateAsync(c))
             .WithName("Evaluate").WithSummary("May this data about this user or device go to this partner? (X-Consent-Key)")
             .Accepts<EvaluateBody>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        proxies.MapPost(Routes.EvaluateBatch, (EvaluationEndpoints e, HttpContext c) => e.EvaluateBatchAsync(c))
+        proxies.MapPost(ApiRoutes.EvaluateBatch, (EvaluationEndpoints e, HttpContext c) => e.EvaluateBatchAsync(c))
             .WithName("EvaluateBatch").WithSummary("Up to 1,000 evaluations in one call; results in request order. (X-Consent-Key)")
             .Accepts<BatchBody>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        proxies.Map(Routes.Check, (EvaluationEndpoints e, HttpContext c) => e.CheckAsync(c))
-            .WithName("Check").WithSummary("nginx auth_request / Envoy ext_authz: X-Consent-* headers in, 200 or 403 with the decision in headers out.")
-            .Produces(StatusCodes.Status200OK);
+        proxies.Map(ApiRoutes.Check, (EvaluationEndpoints e, HttpContext c) => e.CheckAsync(c))
+            .WithName("Check").WithSummary("nginx auth_request / Envoy ext_authz: X-Consent-* headers in, 200 or 403 with the decision in headers out.");
 
         return app;
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
@@ -20,7 +21,7 @@ public readonly record struct BodyQuestion(EvaluationQuestion Question, string? 
 public static class EvaluationBodies
 {
     /// <summary>The code <see cref="ReadBatch"/> fails with when a batch has more than the maximum of requests (a 413).</summary>
-    public const string TooManyCode = "batch-too-large";
+    public const string TooManyCode = ProblemCodes.BatchTooLarge;
 
     /// <summary>The longest data item name looked up; a longer one is unknown.</summary>
     private const int MaxItemNameLength = 64;
@@ -112,7 +113,7 @@ public static class EvaluationBodies
                 var at = new At(requests.Count);
                 if (reader.TokenType == JsonTokenType.Null)
                 {
-                    return Failure.Invalid("missing-request", $"{at} is null.");
+                    return Failure.Invalid(ProblemCodes.MissingRequest, $"{at} is null.");
                 }
 
                 var fields = ReadFields(ref reader, policy, at);
@@ -134,7 +135,7 @@ public static class EvaluationBodies
 
         if (requests is null || requests.Count == 0)
         {
-            return Failure.Invalid("empty-batch", "A batch needs at least one request in \"requests\".");
+            return Failure.Invalid(ProblemCodes.EmptyBatch, "A batch needs at least one request in \"requests\".");
         }
 
         var questions = new BodyQuestion[requests.Count];
@@ -340,19 +341,19 @@ public static class EvaluationBodies
 
     // The reader checks structure only; a string's bytes are decoded when it is read, and invalid UTF-8 throws then.
     private static Failure NotUtf8() =>
-        Failure.Invalid("malformed-json", "The body is not valid UTF-8 JSON.");
+        Failure.Invalid(ProblemCodes.MalformedJson, "The body is not valid UTF-8 JSON.");
 
     private static Failure UnknownField(ref Utf8JsonReader reader, At path) =>
-        Failure.Invalid("unknown-field", $"The body has a property this endpoint does not know, at {path}.{reader.GetString()}.");
+        Failure.Invalid(ProblemCodes.UnknownField, $"The body has a property this endpoint does not know, at {path}.{reader.GetString()}.");
 
     private static Failure Repeated(string path) =>
-        Failure.Invalid("malformed-json", $"The body gives a property twice, in {path}.");
+        Failure.Invalid(ProblemCodes.MalformedJson, $"The body gives a property twice, in {path}.");
 
     private static Failure NotAnObject(string path) =>
-        Failure.Invalid("malformed-json", path == "$" ? "The body must be a JSON object." : $"{path} must be a JSON object.");
+        Failure.Invalid(ProblemCodes.MalformedJson, path == "$" ? "The body must be a JSON object." : $"{path} must be a JSON object.");
 
     private static Failure Malformed(string path, string expected) =>
-        Failure.Invalid("malformed-json", $"The body is not valid JSON for this endpoint: {path} must be {expected}.");
+        Failure.Invalid(ProblemCodes.MalformedJson, $"The body is not valid JSON for this endpoint: {path} must be {expected}.");
 
     /// <summary>Where in the body a request is (its index in a batch), formatted only for a failure.</summary>
     private readonly record struct At(int? Index, bool InSubject = false)
@@ -394,7 +395,7 @@ public static class EvaluationBodies
         {
             if (Id is { Length: > EvaluationEndpoints.MaxCallerIdLength })
             {
-                return Failure.Invalid("invalid-request-id", $"{where}: \"id\" is at most {EvaluationEndpoints.MaxCallerIdLength} characters.");
+                return Failure.Invalid(ProblemCodes.InvalidRequestId, $"{where}: \"id\" is at most {EvaluationEndpoints.MaxCallerIdLength} characters.");
             }
 
             var question = EvaluationQuestion.Create(policy, Partner, Via, UserId, DeviceAdId, Data, Country);

@@ -1,6 +1,8 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using ConsentGateway.Core.Evaluation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConsentGateway.Http;
 
@@ -15,26 +17,20 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
     /// <summary>A batch's body: 1,000 requests with ids of the longest length allowed fit.</summary>
     public const int MaxBatchBytes = 1024 * 1024;
 
-    public const string PartnerHeader = "X-Consent-Partner";
-    public const string ViaHeader = "X-Consent-Via";
-    public const string UserHeader = "X-Consent-User";
-    public const string DeviceHeader = "X-Consent-Device";
-    public const string DataHeader = "X-Consent-Data";
-    public const string CountryHeader = "X-Consent-Country";
 
     /// <summary>The longest caller id a request may carry (echoed in its result).</summary>
     public const int MaxCallerIdLength = 256;
 
-    public async Task<IResult> EvaluateAsync(HttpContext context)
+    public async Task<Results<DecisionResult, ProblemHttpResult>> EvaluateAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (proxies.Authenticate(context.Request.Headers[ProxyAuthenticator.KeyHeader]) is not { } proxy)
+        if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not { } proxy)
         {
             return ProxyUnauthorized();
         }
 
         var policy = decisions.Policy;
-        var (asked, problem) = await RequestBody.ReadAsync(context.Request, RequestBody.MaxBytes, body => Parsed(EvaluationBodies.ReadOne(body, policy))).ConfigureAwait(false);
+        var (asked, problem) = await JsonRequestBody.ReadAsync(context.Request, JsonRequestBody.MaxBytes, body => Parsed(EvaluationBodies.ReadOne(body, policy))).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -48,16 +44,16 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         return json.One(await decisions.DecideAsync(asked.Question, context.RequestAborted).ConfigureAwait(false), asked.Id);
     }
 
-    public async Task<IResult> EvaluateBatchAsync(HttpContext context)
+    public async Task<Results<DecisionBatchResult, ProblemHttpResult>> EvaluateBatchAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (proxies.Authenticate(context.Request.Headers[ProxyAuthenticator.KeyHeader]) is not { } proxy)
+        if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not { } proxy)
         {
             return ProxyUnauthorized();
         }
 
         var policy = decisions.Policy;
-        var (asked, problem) = await RequestBody.ReadAsync(context.Request, MaxBatchBytes, body => Parsed(EvaluationBodies.ReadBatch(body, policy, MaxBatchRequests))).ConfigureAwait(false);
+        var (asked, problem) = await JsonRequestBody.ReadAsync(context.Request, MaxBatchBytes, body => Parsed(EvaluationBodies.ReadBatch(body, policy, MaxBatchRequests))).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -74,21 +70,21 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         return json.Batch(await decisions.DecideManyAsync(new Questions(asked), context.RequestAborted).ConfigureAwait(false), asked);
     }
 
-    public async ValueTask<IResult> CheckAsync(HttpContext context)
+    public async ValueTask<Results<CheckResult, ProblemHttpResult>> CheckAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
-        if (proxies.Authenticate(headers[ProxyAuthenticator.KeyHeader]) is not { } proxy)
+        if (proxies.Authenticate(headers[ConsentHeaders.Key]) is not { } proxy)
         {
             return CheckResult.Unauthorized();
         }
 
-        if (!TrySingle(headers, PartnerHeader, out var partner, out var problem)
-            || !TrySingle(headers, ViaHeader, out var via, out problem)
-            || !TrySingle(headers, UserHeader, out var userId, out problem)
-            || !TrySingle(headers, DeviceHeader, out var deviceAdId, out problem)
-            || !TrySingle(headers, DataHeader, out var data, out problem)
-            || !TrySingle(headers, CountryHeader, out var country, out problem))
+        if (!TrySingle(headers, ConsentHeaders.Partner, out var partner, out var problem)
+            || !TrySingle(headers, ConsentHeaders.Via, out var via, out problem)
+            || !TrySingle(headers, ConsentHeaders.User, out var userId, out problem)
+            || !TrySingle(headers, ConsentHeaders.Device, out var deviceAdId, out problem)
+            || !TrySingle(headers, ConsentHeaders.Data, out var data, out problem)
+            || !TrySingle(headers, ConsentHeaders.Country, out var country, out problem))
         {
             return problem;
         }
@@ -120,7 +116,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    private static (T Value, IResult? Problem) Parsed<T>(Outcome<T> outcome) =>
+    private static (T Value, ProblemHttpResult? Problem) Parsed<T>(Outcome<T> outcome) =>
         outcome.Failure is not { } failure ? (outcome.Value!, null)
         : failure.Code == EvaluationBodies.TooManyCode ? (default!, Problems.Create(StatusCodes.Status413PayloadTooLarge, failure.Code, failure.Detail))
         : (default!, Problems.From(failure));
@@ -130,12 +126,12 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         proxy.MayAskAbout(question.PartnerId) && (question.ViaId is null || proxy.MayAskAbout(question.ViaId));
 
     /// <summary>A header's one value; an empty one is no header (a proxy may send an unset variable as empty). Twice is a 400.</summary>
-    private static bool TrySingle(IHeaderDictionary headers, string name, out string? value, out IResult problem)
+    private static bool TrySingle(IHeaderDictionary headers, string name, out string? value, out ProblemHttpResult problem)
     {
         var values = headers[name];
         if (values.Count > 1)
         {
-            (value, problem) = (null, Problems.From(Failure.Invalid("repeated-header", $"{name} must be given at most once.")));
+            (value, problem) = (null, Problems.From(Failure.Invalid(ProblemCodes.RepeatedHeader, $"{name} must be given at most once.")));
             return false;
         }
 
@@ -143,9 +139,9 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         return true;
     }
 
-    private static IResult ProxyUnauthorized() =>
-        Problems.Create(StatusCodes.Status401Unauthorized, "proxy-unauthorized", $"A valid {ProxyAuthenticator.KeyHeader} of a configured egress proxy is required.");
+    private static ProblemHttpResult ProxyUnauthorized() =>
+        Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.ProxyUnauthorized, $"A valid {ConsentHeaders.Key} of a configured egress proxy is required.");
 
-    private static IResult ProxyNotAllowed() =>
-        Problems.Create(StatusCodes.Status403Forbidden, "proxy-not-allowed", "This proxy may not ask about that partner (Consent:Proxies:<name>:Partners).");
+    private static ProblemHttpResult ProxyNotAllowed() =>
+        Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.ProxyNotAllowed, "This proxy may not ask about that partner (Consent:Proxies:<name>:Partners).");
 }

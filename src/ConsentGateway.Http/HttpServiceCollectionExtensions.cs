@@ -1,3 +1,4 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -19,17 +20,21 @@ public static class HttpServiceCollectionExtensions
         services.AddSingleton<ProxyAuthenticator>();
         services.AddSingleton<DecisionJson>();
         services.AddSingleton<EvaluationEndpoints>();
+        services.AddSingleton<PolicyEndpoints>();
+
+        // Typed results write their bodies with the app's JSON options: the API's generated metadata first.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         // Problems the framework writes itself (unknown route, wrong method, unhandled error)
         // get the same shape and a stable code as ours.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            if (!context.ProblemDetails.Extensions.ContainsKey(ProblemTypes.CodeMember))
             {
                 var code = Problems.CodeOf(status);
-                context.ProblemDetails.Extensions["code"] = code;
-                context.ProblemDetails.Type = Problems.TypePrefix + code;
+                context.ProblemDetails.Extensions[ProblemTypes.CodeMember] = code;
+                context.ProblemDetails.Type = ProblemTypes.Of(code);
             }
         });
         return services;

@@ -1,5 +1,7 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConsentGateway.Http;
 
@@ -10,39 +12,37 @@ namespace ConsentGateway.Http;
 /// </summary>
 public static class Problems
 {
-    public const string TypePrefix = "urn:consent-gateway:problem:";
-
-    public static IResult Create(int status, string code, string detail) =>
-        Results.Problem(
+    public static ProblemHttpResult Create(int status, string code, string detail) =>
+        TypedResults.Problem(
             statusCode: status,
-            type: TypePrefix + code,
+            type: ProblemTypes.Of(code),
             title: TitleOf(status),
             detail: detail,
-            extensions: new Dictionary<string, object?> { ["code"] = code });
+            extensions: new Dictionary<string, object?> { [ProblemTypes.CodeMember] = code });
 
-    public static IResult From(Failure failure)
+    public static ProblemHttpResult From(Failure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
         return Create(StatusOf(failure.Kind), failure.Code, failure.Detail);
     }
 
-    public static IResult Unauthorized() =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "A valid bearer token is required.");
+    public static ProblemHttpResult Unauthorized() =>
+        Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "A valid bearer token is required.");
 
-    public static IResult Forbidden(string detail) =>
-        Create(StatusCodes.Status403Forbidden, "forbidden", detail);
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, detail);
 
     /// <summary>The code used for a bare status written by the framework (unknown route, wrong method).</summary>
     public static string CodeOf(int status) => status switch
     {
-        StatusCodes.Status400BadRequest => "bad-request",
-        StatusCodes.Status401Unauthorized => "unauthorized",
-        StatusCodes.Status403Forbidden => "forbidden",
-        StatusCodes.Status404NotFound => "not-found",
-        StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
-        StatusCodes.Status413PayloadTooLarge => "body-too-large",
-        StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
-        _ => "error",
+        StatusCodes.Status400BadRequest => ProblemCodes.BadRequest,
+        StatusCodes.Status401Unauthorized => ProblemCodes.Unauthorized,
+        StatusCodes.Status403Forbidden => ProblemCodes.Forbidden,
+        StatusCodes.Status404NotFound => ProblemCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ProblemCodes.BodyTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ProblemCodes.UnsupportedMediaType,
+        _ => ProblemCodes.Error,
     };
 
     private static int StatusOf(FailureKind kind) => kind switch

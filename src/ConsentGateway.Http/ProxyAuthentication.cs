@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -84,7 +85,6 @@ public sealed class Proxy(string name, byte[] keyHash, FrozenSet<string>? partne
 /// </summary>
 public sealed class ProxyAuthenticator
 {
-    public const string KeyHeader = "X-Consent-Key";
 
     /// <summary>Longer keys are refused before hashing; real ones are a few dozen characters.</summary>
     private const int MaxKeyLength = 512;

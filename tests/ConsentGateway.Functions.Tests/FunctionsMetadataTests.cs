@@ -22,6 +22,7 @@ public class FunctionsMetadataTests
         { "PutDeviceLink", "put", "v1/devices/{adId}/accounts/{userId}" },
         { "Evaluate", "post", "v1/evaluate" },
         { "EvaluateBatch", "post", "v1/evaluate/batch" },
+        { "GetPolicy", "get", "v1/policy" },
         { "Check", "get,head,post,put,patch,delete,options", "v1/check/{*rest}" },
     };
 

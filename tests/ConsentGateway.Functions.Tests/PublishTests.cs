@@ -69,6 +69,7 @@ public sealed class PublishTests : IAsyncLifetime
             ["PutDeviceLink"] = ("put", "v1/devices/{adId}/accounts/{userId}"),
             ["Evaluate"] = ("post", "v1/evaluate"),
             ["EvaluateBatch"] = ("post", "v1/evaluate/batch"),
+            ["GetPolicy"] = ("get", "v1/policy"),
 
             // nginx auth_request and Envoy ext_authz send the original method, on any sub-path.
             ["Check"] = ("get,head,post,put,patch,delete,options", "v1/check/{*rest}"),

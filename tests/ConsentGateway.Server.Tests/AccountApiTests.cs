@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using ConsentGateway.Contracts;
 using ConsentGateway.Http;
 using static ConsentGateway.Server.Tests.GatewayServer;
 
@@ -141,7 +142,7 @@ public class AccountApiTests(GatewayServer server) : IClassFixture<GatewayServer
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             var problem = await response.Content.ReadFromJsonAsync<ProblemBody>();
             Assert.Equal("account-not-found", problem!.Code);
-            Assert.Equal(Problems.TypePrefix + "account-not-found", problem.Type);
+            Assert.Equal(ProblemTypes.Prefix + "account-not-found", problem.Type);
         }
     }
 

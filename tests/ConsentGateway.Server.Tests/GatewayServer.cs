@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using ConsentGateway.Contracts;
 using ConsentGateway.Http;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;

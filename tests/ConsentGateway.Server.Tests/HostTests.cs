@@ -30,6 +30,28 @@ public class HostTests(GatewayServer server) : IClassFixture<GatewayServer>
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_decision_answers_from_the_handlers_types()
+    {
+        using var client = server.Client(null);
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        JsonElement OkSchema(string path, string method) =>
+            Resolve(paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+
+        JsonElement Resolve(JsonElement schema) =>
+            schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
+
+        // Members of SPEC §4's decision, batch and policy answers.
+        var decision = OkSchema("/api/v1/evaluate", "post").GetProperty("properties");
+        Assert.All(["decision", "allowed", "denied", "reasons", "partnership", "policyVersion", "consentVersion", "decisionId", "ttlSeconds"], member => Assert.True(decision.TryGetProperty(member, out _), member));
+        Assert.True(OkSchema("/api/v1/evaluate/batch", "post").GetProperty("properties").TryGetProperty("results", out _));
+        Assert.True(OkSchema("/api/v1/policy", "get").GetProperty("properties").TryGetProperty("document", out _));
+        Assert.True(OkSchema("/api/v1/accounts/{userId}/partner-sharing", "get").GetProperty("properties").TryGetProperty("isDefault", out _));
+    }
+
+    [Fact]
     public async Task The_scalar_page_is_served()
     {
         using var client = server.Client(null);

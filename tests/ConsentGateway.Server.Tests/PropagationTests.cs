@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;

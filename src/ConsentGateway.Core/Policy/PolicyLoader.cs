@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ConsentGateway.Core.Policy;
 
@@ -49,5 +50,8 @@ public static class PolicyLoader
     }
 
     public static string Serialize(PolicyDocument document) =>
-        JsonSerializer.Serialize(document, PolicyJsonContext.Default.PolicyDocument);
+        JsonSerializer.Serialize(document, DocumentTypeInfo);
+
+    /// <summary>How a document is read and written, for callers that write it into a larger JSON answer.</summary>
+    public static JsonTypeInfo<PolicyDocument> DocumentTypeInfo => PolicyJsonContext.Default.PolicyDocument;
 }

@@ -1,34 +1,41 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConsentGateway.Http;
 
 /// <summary>Reads a JSON request body strictly; every way it can be wrong is a distinct 4xx problem.</summary>
-public static class RequestBody
+public static class JsonRequestBody
 {
     /// <summary>The API's bodies are a few dozen bytes; anything near this limit is not one of them.</summary>
     public const int MaxBytes = 16 * 1024;
 
     /// <summary>Turns a body's bytes into a value, or the problem to answer.</summary>
-    public delegate (T? Value, IResult? Problem) Parser<T>(ReadOnlySpan<byte> body);
+    public delegate (T? Value, ProblemHttpResult? Problem) Parser<T>(ReadOnlySpan<byte> body);
 
-    public static Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes = MaxBytes)
+    /// <summary>
+    /// Binds the body to <typeparamref name="T"/>; a property <typeparamref name="T"/> does not
+    /// have is a 400 <c>unknown-field</c>, found from the type's metadata (<see cref="UnknownMembers"/>).
+    /// </summary>
+    public static Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes = MaxBytes)
         where T : class =>
-        ReadAsync<T>(request, maxBytes, body => JsonSerializer.Deserialize(body, typeInfo) is { } value
-            ? (value, null)
-            : (null, Invalid("malformed-json", "The body must be a JSON object.")));
+        ReadAsync<T>(request, maxBytes, body =>
+            JsonSerializer.Deserialize(body, typeInfo) is not { } value ? (null, Invalid(ProblemCodes.MalformedJson, "The body must be a JSON object."))
+            : UnknownMembers.Find(body, typeInfo) is { } unknown ? (null, Invalid(ProblemCodes.UnknownField, $"The body has a property this endpoint does not know, at {unknown}."))
+            : (value, null));
 
     /// <summary>Reads the body and hands it to <paramref name="parse"/>; invalid JSON it throws on is a 400.</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, Parser<T> parse)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, Parser<T> parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(request);
         if (!IsJson(request.ContentType))
         {
-            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON: Content-Type: application/json."));
+            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "The body must be JSON: Content-Type: application/json."));
         }
 
         if (request.ContentLength > maxBytes)
@@ -57,13 +64,9 @@ public static class RequestBody
 
             return parse(buffer.AsSpan(0, length));
         }
-        catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
-        {
-            return (default, Invalid("unknown-field", $"The body has a property this endpoint does not know, at {ex.Path}."));
-        }
         catch (JsonException ex)
         {
-            return (default, Invalid("malformed-json", $"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine})."));
+            return (default, Invalid(ProblemCodes.MalformedJson, $"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine})."));
         }
         finally
         {
@@ -76,8 +79,8 @@ public static class RequestBody
         contentType is not null
         && contentType.Split(';', 2)[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    private static IResult TooLarge(int maxBytes) =>
-        Problems.Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body must be at most {maxBytes} bytes.");
+    private static ProblemHttpResult TooLarge(int maxBytes) =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.BodyTooLarge, $"The body must be at most {maxBytes} bytes.");
 
-    private static IResult Invalid(string code, string detail) => Problems.From(Failure.Invalid(code, detail));
+    private static ProblemHttpResult Invalid(string code, string detail) => Problems.From(Failure.Invalid(code, detail));
 }
