@@ -24,41 +24,23 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddConsentCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PolicyLoader.Load(configuration[PolicyPathKey]));
-        services.AddSingleton<AccountService>();
+        services.TryAddSingleton(_ => PolicyLoader.Load(configuration[PolicyPathKey]));
+        services.TryAddSingleton<AccountService>();
 
-        services.AddOptions<PropagationOptions>().Bind(configuration.GetSection(PropagationOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PropagationOptions>, PropagationOptionsValidator>();
-        services.AddSingleton<PropagationMetrics>();
-        services.AddSingleton<ChangeFeed>();
-        services.AddSingleton<Projector>();
-        services.AddSingleton<ChangeNoticeConsumer>();
-        services.AddSingleton<Repairer>();
+        services.AddOptions<PropagationOptions>().Bind(configuration.GetSection(PropagationOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PropagationOptions>, PropagationOptionsValidator>());
+        services.TryAddSingleton<PropagationMetrics>();
+        services.TryAddSingleton<ChangeFeed>();
+        services.TryAddSingleton<Projector>();
+        services.TryAddSingleton<ChangeNoticeConsumer>();
+        services.TryAddSingleton<Repairer>();
 
-        services.AddOptions<EvaluationOptions>().Bind(configuration.GetSection(EvaluationOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EvaluationOptions>, EvaluationOptionsValidator>();
-        services.AddSingleton<EvaluationMetrics>();
-        services.AddSingleton<SubjectCache>();
-        services.AddSingleton<DecisionLog>();
-        services.AddSingleton<DecisionService>();
+        services.AddOptions<EvaluationOptions>().Bind(configuration.GetSection(EvaluationOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EvaluationOptions>, EvaluationOptionsValidator>());
+        services.TryAddSingleton<EvaluationMetrics>();
+        services.TryAddSingleton<SubjectCache>();
+        services.TryAddSingleton<DecisionLog>();
+        services.TryAddSingleton<DecisionService>();
         return services;
-    }
-
-    private sealed class EvaluationOptionsValidator(IOptions<PropagationOptions> propagation) : IValidateOptions<EvaluationOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, EvaluationOptions options)
-        {
-            var problems = options.Problems(propagation.Value.StalenessBound).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
-
-    private sealed class PropagationOptionsValidator : IValidateOptions<PropagationOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, PropagationOptions options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

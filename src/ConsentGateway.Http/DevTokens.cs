@@ -12,7 +12,7 @@ public static class DevTokens
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.SigningKey))
         {
-            throw new InvalidOperationException($"{AuthOptions.Section}:SigningKey is not set: development tokens need the shared key.");
+            throw new InvalidOperationException($"{AuthOptions.SectionName}:SigningKey is not set: development tokens need the shared key.");
         }
 
         var claims = new Dictionary<string, object> { ["scope"] = string.Join(' ', scopes) };

@@ -7,9 +7,6 @@ using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Http;
 
-/// <summary>One question read from a body, with the caller's id for its result.</summary>
-public readonly record struct BodyQuestion(EvaluationQuestion Question, string? Id);
-
 /// <summary>
 /// Reads <c>/evaluate</c> and <c>/evaluate/batch</c> bodies with a <see cref="Utf8JsonReader"/>
 /// straight into questions: data item names are resolved from the bytes without a string each,

@@ -1,26 +1,27 @@
 using ConsentGateway.Contracts;
-using ConsentGateway.Core.Policy;
+using ConsentGateway.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace ConsentGateway.Http;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class HttpServiceCollectionExtensions
 {
-    /// <summary>The HTTP layer of both hosts: authentication, endpoint handlers, problem details.</summary>
+    /// <summary>The HTTP layer of both hosts: authentication, proxy keys, endpoint handlers, problem details.</summary>
     public static IServiceCollection AddConsentHttp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddConsentAuthentication(configuration);
-        services.AddSingleton<AccountEndpoints>();
+        services.TryAddSingleton<AccountEndpoints>();
 
-        services.AddOptions<ProxyOptions>().Configure(options => options.Bind(configuration)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
-        services.AddSingleton<ProxyAuthenticator>();
-        services.AddSingleton<DecisionJson>();
-        services.AddSingleton<EvaluationEndpoints>();
-        services.AddSingleton<PolicyEndpoints>();
+        services.AddOptions<ProxyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ProxyOptions>>(new ProxyOptionsSetup(configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
+        services.TryAddSingleton<ProxyAuthenticator>();
+        services.TryAddSingleton<DecisionJson>();
+        services.TryAddSingleton<EvaluationEndpoints>();
+        services.TryAddSingleton<PolicyEndpoints>();
 
         // Typed results write their bodies with the app's JSON options: the API's generated metadata first.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
@@ -38,14 +39,5 @@ public static class HttpServiceCollectionExtensions
             }
         });
         return services;
-    }
-
-    private sealed class ProxyOptionsValidator(CompiledPolicy policy) : IValidateOptions<ProxyOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, ProxyOptions options)
-        {
-            var problems = options.Problems(policy).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

@@ -1,8 +1,5 @@
-using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Http;
-using ConsentGateway.Infrastructure;
-using ConsentGateway.Server.Propagation;
 using Scalar.AspNetCore;
 
 namespace ConsentGateway.Server;
@@ -23,21 +20,7 @@ public static class ConsentServer
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Services
-            .AddConsentCore(builder.Configuration)
-            .AddConsentTableStorage(builder.Configuration)
-            .AddConsentHttp(builder.Configuration)
-            .AddConsentTelemetry(builder.Configuration);
-        builder.Services.AddOpenApi();
-
-        // Propagation in process: the same publisher port and consumer as on Service Bus.
-        builder.Services.AddSingleton<InProcessChangeBus>();
-        builder.Services.AddSingleton<IChangePublisher>(provider => provider.GetRequiredService<InProcessChangeBus>());
-        builder.Services.AddSingleton<INoticesInFlight>(provider => provider.GetRequiredService<InProcessChangeBus>());
-        builder.Services.AddHostedService<InProcessProjectionWorker>();
-        builder.Services.AddHostedService<RepairWorker>();
-
-
+        builder.Services.AddConsentServer(builder.Configuration);
         overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
 

@@ -42,7 +42,7 @@ internal static class DevTokenCommand
             .AddEnvironmentVariables()
             .AddCommandLine([.. rest])
             .Build();
-        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         try
         {
             Console.WriteLine(DevTokens.Create(options, subject, scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), TimeSpan.FromHours(hours)));

@@ -3,7 +3,7 @@ namespace ConsentGateway.Core.Evaluation;
 /// <summary><c>Consent:Evaluation</c>: how decisions read the projection.</summary>
 public sealed class EvaluationOptions
 {
-    public const string Section = "Consent:Evaluation";
+    public const string SectionName = "Consent:Evaluation";
 
     /// <summary>
     /// How long a projection row read is trusted in memory, and (as <c>ttlSeconds</c>) by the
@@ -26,27 +26,4 @@ public sealed class EvaluationOptions
     public string? SubjectHashKey { get; set; }
 
     public TimeSpan EffectiveCacheTtl(TimeSpan stalenessBound) => CacheTtl ?? stalenessBound / 4;
-
-    internal IEnumerable<string> Problems(TimeSpan stalenessBound)
-    {
-        if (CacheTtl is { } ttl && (ttl <= TimeSpan.Zero || ttl > stalenessBound / 2))
-        {
-            yield return $"{Section}:CacheTtl must be positive and at most half the staleness bound (Consent:Propagation:StalenessBound), which propagation needs the rest of.";
-        }
-
-        if (StoreTimeout < TimeSpan.FromMilliseconds(1) || StoreTimeout > TimeSpan.FromSeconds(10))
-        {
-            yield return $"{Section}:StoreTimeout must be between 1 ms and 10 s.";
-        }
-
-        if (MaxConcurrentRefreshes is < 1 or > 1024)
-        {
-            yield return $"{Section}:MaxConcurrentRefreshes must be between 1 and 1024.";
-        }
-
-        if (SubjectHashKey is { Length: < 16 })
-        {
-            yield return $"{Section}:SubjectHashKey must be at least 16 characters.";
-        }
-    }
 }

@@ -3,7 +3,7 @@ namespace ConsentGateway.Core.Propagation;
 /// <summary><c>Consent:Propagation</c>.</summary>
 public sealed class PropagationOptions
 {
-    public const string Section = "Consent:Propagation";
+    public const string SectionName = "Consent:Propagation";
 
     /// <summary>Every evaluation reflects every accepted change within this bound (SPEC §5).</summary>
     public TimeSpan StalenessBound { get; set; } = TimeSpan.FromSeconds(5);
@@ -15,22 +15,4 @@ public sealed class PropagationOptions
     public int MaxDeliveryCount { get; set; } = 10;
 
     public TimeSpan EffectiveRepairDelay => RepairDelay ?? StalenessBound / 2;
-
-    internal IEnumerable<string> Problems()
-    {
-        if (StalenessBound < TimeSpan.FromMilliseconds(100) || StalenessBound > TimeSpan.FromHours(1))
-        {
-            yield return $"{Section}:StalenessBound must be between 100 ms and 1 h.";
-        }
-
-        if (RepairDelay is { } delay && (delay <= TimeSpan.Zero || delay > StalenessBound))
-        {
-            yield return $"{Section}:RepairDelay must be positive and at most the staleness bound.";
-        }
-
-        if (MaxDeliveryCount is < 1 or > 100)
-        {
-            yield return $"{Section}:MaxDeliveryCount must be between 1 and 100.";
-        }
-    }
 }

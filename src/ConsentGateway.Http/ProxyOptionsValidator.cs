@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using ConsentGateway.Core.Policy;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Http;
+
+/// <summary>Checks <see cref="ProxyOptions"/> at start against the policy; every message names the setting at fault.</summary>
+internal sealed class ProxyOptionsValidator(CompiledPolicy policy) : IValidateOptions<ProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = Problems(options, policy).ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static IEnumerable<string> Problems(ProxyOptions options, CompiledPolicy policy)
+    {
+        foreach (var (name, proxy) in options.Proxies)
+        {
+            var prefix = $"{ProxyOptions.SectionName}:{name}";
+            if (proxy.KeySha256 is not { Length: SHA256.HashSizeInBytes * 2 } hex || !hex.All(char.IsAsciiHexDigit))
+            {
+                yield return $"{prefix}:KeySha256 must be the hex SHA-256 of the proxy's key (64 hex digits).";
+            }
+
+            if (proxy.Partners.Count == 0)
+            {
+                yield return $"{prefix}:Partners must list the partner ids the proxy serves, or be \"*\".";
+            }
+
+            foreach (var partner in proxy.Partners)
+            {
+                if (partner == ProxyOptions.AnyPartner ? proxy.Partners.Count > 1 : !policy.TryGetPartner(partner, out _))
+                {
+                    yield return $"{prefix}:Partners: \"{partner}\" is not a partner of the policy (or \"*\" is not alone).";
+                }
+            }
+        }
+    }
+}
