@@ -1,42 +1,31 @@
 namespace ConsentGateway.Contracts;
 
 /// <summary>
-/// The stable reason codes of decisions (SPEC §4), listed in priority order: when several
-/// reasons deny one item, it names the first. Plus the few reasons that are not decisions of
-/// the policy but say why no decision was made.
+/// The stable reason codes of decisions (SPEC §4; their priority among each other is the
+/// evaluator's), plus the few reasons that are not decisions of the policy but say why no
+/// decision was made.
 /// </summary>
 public static class ReasonCodes
 {
-    public const string NeverSharedData = "NEVER_SHARED_DATA";
-    public const string UnknownPartner = "UNKNOWN_PARTNER";
-    public const string DataNotInPartnership = "DATA_NOT_IN_PARTNERSHIP";
-    public const string StoreUnavailable = "STORE_UNAVAILABLE";
-    public const string UnknownAccount = "UNKNOWN_ACCOUNT";
-    public const string UnknownDevice = "UNKNOWN_DEVICE";
-    public const string LocationUnknown = "LOCATION_UNKNOWN";
-    public const string EeaUkSignupBeforeCutoff = "EEA_UK_SIGNUP_BEFORE_CUTOFF";
+    public const string SettingEnabled = "SETTING_ENABLED";
     public const string SettingDisabled = "SETTING_DISABLED";
     public const string BeforeSignup = "BEFORE_SIGNUP";
     public const string SettingNotApplicableInRegion = "SETTING_NOT_APPLICABLE_IN_REGION";
-    public const string SettingEnabled = "SETTING_ENABLED";
+    public const string EeaUkSignupBeforeCutoff = "EEA_UK_SIGNUP_BEFORE_CUTOFF";
     public const string ProcessorForCompany = "PROCESSOR_FOR_COMPANY";
+    public const string NeverSharedData = "NEVER_SHARED_DATA";
+    public const string DataNotInPartnership = "DATA_NOT_IN_PARTNERSHIP";
+    public const string UnknownPartner = "UNKNOWN_PARTNER";
+    public const string UnknownAccount = "UNKNOWN_ACCOUNT";
+    public const string UnknownDevice = "UNKNOWN_DEVICE";
+    public const string LocationUnknown = "LOCATION_UNKNOWN";
+    public const string StoreUnavailable = "STORE_UNAVAILABLE";
 
-    /// <summary>Every reason a decision of the policy can give, in priority order.</summary>
+    /// <summary>Every reason a decision of the policy can give, as SPEC §4 lists them.</summary>
     public static IReadOnlyList<string> Decision { get; } =
     [
-        NeverSharedData,
-        UnknownPartner,
-        DataNotInPartnership,
-        StoreUnavailable,
-        UnknownAccount,
-        UnknownDevice,
-        LocationUnknown,
-        EeaUkSignupBeforeCutoff,
-        SettingDisabled,
-        BeforeSignup,
-        SettingNotApplicableInRegion,
-        SettingEnabled,
-        ProcessorForCompany,
+        SettingEnabled, SettingDisabled, BeforeSignup, SettingNotApplicableInRegion, EeaUkSignupBeforeCutoff, ProcessorForCompany,
+        NeverSharedData, DataNotInPartnership, UnknownPartner, UnknownAccount, UnknownDevice, LocationUnknown, StoreUnavailable,
     ];
 
     /// <summary><c>/check</c>: the request carried no key of a configured proxy (401).</summary>

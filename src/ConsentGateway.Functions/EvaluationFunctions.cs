@@ -8,10 +8,11 @@ namespace ConsentGateway.Functions;
 
 /// <summary>
 /// HTTP triggers for partner egress proxies: each hands the request to the shared
-/// <see cref="EvaluationEndpoints"/>. Anonymous at the Functions level because every call is
-/// authenticated by its <c>X-Consent-Key</c> in the shared layer.
+/// <see cref="EvaluationEndpoints"/> (the policy read: <see cref="PolicyEndpoints"/>). Anonymous at
+/// the Functions level because every call is authenticated in the shared layer (<c>X-Consent-Key</c>;
+/// the policy also takes the account service's token).
 /// </summary>
-public sealed class EvaluationFunctions(EvaluationEndpoints endpoints)
+public sealed class EvaluationFunctions(EvaluationEndpoints endpoints, PolicyEndpoints policy)
 {
     [Function(nameof(Evaluate))]
     public async Task<IActionResult> Evaluate(
@@ -28,4 +29,9 @@ public sealed class EvaluationFunctions(EvaluationEndpoints endpoints)
     public async Task<IActionResult> Check(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "post", "put", "patch", "delete", "options", Route = ApiRoutes.Check)] HttpRequest request) =>
         new ResultActionResult(await endpoints.CheckAsync(request.HttpContext));
+
+    [Function(nameof(GetPolicy))]
+    public async Task<IActionResult> GetPolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Policy)] HttpRequest request) =>
+        new ResultActionResult(await policy.GetPolicyAsync(request.HttpContext));
 }

@@ -32,10 +32,10 @@ public sealed class DecisionJson(CompiledPolicy policy)
 
     private readonly JsonEncodedText[] _dataItems = [.. policy.DataItems.Select(name => JsonEncodedText.Encode(name))];
 
-    public DecisionResult One(DecisionRecord record, string? id) => new(this, record, id);
+    public DecisionJsonResult<DecisionResponse> One(DecisionRecord record, string? id) => new(this, [record], [new BodyQuestion(default, id)], batch: false);
 
     /// <summary>The results of a batch, each with the id of the request at its index.</summary>
-    public DecisionBatchResult Batch(DecisionRecord[] records, BodyQuestion[] requests) => new(this, records, requests);
+    public DecisionJsonResult<BatchResponse> Batch(DecisionRecord[] records, BodyQuestion[] requests) => new(this, records, requests, batch: true);
 
     private void Write(Utf8JsonWriter writer, in DecisionRecord record, string? id)
     {

@@ -21,7 +21,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
     /// <summary>The longest caller id a request may carry (echoed in its result).</summary>
     public const int MaxCallerIdLength = 256;
 
-    public async Task<Results<DecisionResult, ProblemHttpResult>> EvaluateAsync(HttpContext context)
+    public async Task<Results<DecisionJsonResult<DecisionResponse>, ProblemHttpResult>> EvaluateAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not { } proxy)
@@ -44,7 +44,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
         return json.One(await decisions.DecideAsync(asked.Question, context.RequestAborted).ConfigureAwait(false), asked.Id);
     }
 
-    public async Task<Results<DecisionBatchResult, ProblemHttpResult>> EvaluateBatchAsync(HttpContext context)
+    public async Task<Results<DecisionJsonResult<BatchResponse>, ProblemHttpResult>> EvaluateBatchAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not { } proxy)

@@ -10,32 +10,29 @@ internal sealed class ProxyOptionsValidator(CompiledPolicy policy) : IValidateOp
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = Problems(options, policy).ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static IEnumerable<string> Problems(ProxyOptions options, CompiledPolicy policy)
-    {
-        foreach (var (name, proxy) in options.Proxies)
+        var errors = new ValidateOptionsResultBuilder();
+        foreach (var (proxyName, proxy) in options.Proxies)
         {
-            var prefix = $"{ProxyOptions.SectionName}:{name}";
+            var prefix = $"{ProxyOptions.SectionName}:{proxyName}";
             if (proxy.KeySha256 is not { Length: SHA256.HashSizeInBytes * 2 } hex || !hex.All(char.IsAsciiHexDigit))
             {
-                yield return $"{prefix}:KeySha256 must be the hex SHA-256 of the proxy's key (64 hex digits).";
+                errors.AddError($"{prefix}:KeySha256 must be the hex SHA-256 of the proxy's key (64 hex digits).");
             }
 
             if (proxy.Partners.Count == 0)
             {
-                yield return $"{prefix}:Partners must list the partner ids the proxy serves, or be \"*\".";
+                errors.AddError($"{prefix}:Partners must list the partner ids the proxy serves, or be \"*\".");
             }
 
             foreach (var partner in proxy.Partners)
             {
                 if (partner == ProxyOptions.AnyPartner ? proxy.Partners.Count > 1 : !policy.TryGetPartner(partner, out _))
                 {
-                    yield return $"{prefix}:Partners: \"{partner}\" is not a partner of the policy (or \"*\" is not alone).";
+                    errors.AddError($"{prefix}:Partners: \"{partner}\" is not a partner of the policy (or \"*\" is not alone).");
                 }
             }
         }
+
+        return errors.Build();
     }
 }

@@ -66,7 +66,7 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
         }
 
         _functions = new AccountFunctions(_services.GetRequiredService<AccountEndpoints>());
-        _evaluations = new EvaluationFunctions(_services.GetRequiredService<EvaluationEndpoints>());
+        _evaluations = new EvaluationFunctions(_services.GetRequiredService<EvaluationEndpoints>(), _services.GetRequiredService<PolicyEndpoints>());
     }
 
     public async Task DisposeAsync()

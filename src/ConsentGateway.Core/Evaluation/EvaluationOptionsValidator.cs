@@ -9,30 +9,27 @@ internal sealed class EvaluationOptionsValidator(IOptions<PropagationOptions> pr
     public ValidateOptionsResult Validate(string? name, EvaluationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = Problems(options, propagation.Value.StalenessBound).ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static IEnumerable<string> Problems(EvaluationOptions options, TimeSpan stalenessBound)
-    {
-        if (options.CacheTtl is { } ttl && (ttl <= TimeSpan.Zero || ttl > stalenessBound / 2))
+        var errors = new ValidateOptionsResultBuilder();
+        if (options.CacheTtl is { } ttl && (ttl <= TimeSpan.Zero || ttl > propagation.Value.StalenessBound / 2))
         {
-            yield return $"{EvaluationOptions.SectionName}:CacheTtl must be positive and at most half the staleness bound (Consent:Propagation:StalenessBound), which propagation needs the rest of.";
+            errors.AddError($"{EvaluationOptions.SectionName}:CacheTtl must be positive and at most half the staleness bound (Consent:Propagation:StalenessBound), which propagation needs the rest of.");
         }
 
         if (options.StoreTimeout < TimeSpan.FromMilliseconds(1) || options.StoreTimeout > TimeSpan.FromSeconds(10))
         {
-            yield return $"{EvaluationOptions.SectionName}:StoreTimeout must be between 1 ms and 10 s.";
+            errors.AddError($"{EvaluationOptions.SectionName}:StoreTimeout must be between 1 ms and 10 s.");
         }
 
         if (options.MaxConcurrentRefreshes is < 1 or > 1024)
         {
-            yield return $"{EvaluationOptions.SectionName}:MaxConcurrentRefreshes must be between 1 and 1024.";
+            errors.AddError($"{EvaluationOptions.SectionName}:MaxConcurrentRefreshes must be between 1 and 1024.");
         }
 
         if (options.SubjectHashKey is { Length: < 16 })
         {
-            yield return $"{EvaluationOptions.SectionName}:SubjectHashKey must be at least 16 characters.";
+            errors.AddError($"{EvaluationOptions.SectionName}:SubjectHashKey must be at least 16 characters.");
         }
+
+        return errors.Build();
     }
 }

@@ -8,25 +8,22 @@ internal sealed class PropagationOptionsValidator : IValidateOptions<Propagation
     public ValidateOptionsResult Validate(string? name, PropagationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = Problems(options).ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static IEnumerable<string> Problems(PropagationOptions options)
-    {
+        var errors = new ValidateOptionsResultBuilder();
         if (options.StalenessBound < TimeSpan.FromMilliseconds(100) || options.StalenessBound > TimeSpan.FromHours(1))
         {
-            yield return $"{PropagationOptions.SectionName}:StalenessBound must be between 100 ms and 1 h.";
+            errors.AddError($"{PropagationOptions.SectionName}:StalenessBound must be between 100 ms and 1 h.");
         }
 
         if (options.RepairDelay is { } delay && (delay <= TimeSpan.Zero || delay > options.StalenessBound))
         {
-            yield return $"{PropagationOptions.SectionName}:RepairDelay must be positive and at most the staleness bound.";
+            errors.AddError($"{PropagationOptions.SectionName}:RepairDelay must be positive and at most the staleness bound.");
         }
 
         if (options.MaxDeliveryCount is < 1 or > 100)
         {
-            yield return $"{PropagationOptions.SectionName}:MaxDeliveryCount must be between 1 and 100.";
+            errors.AddError($"{PropagationOptions.SectionName}:MaxDeliveryCount must be between 1 and 100.");
         }
+
+        return errors.Build();
     }
 }
