@@ -1,6 +1,5 @@
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Http;
-using ConsentGateway.Infrastructure;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

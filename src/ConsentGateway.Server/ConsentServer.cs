@@ -1,7 +1,6 @@
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Http;
-using ConsentGateway.Infrastructure;
 using ConsentGateway.Server.Propagation;
 using Scalar.AspNetCore;
 
