@@ -51,16 +51,13 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             [ServiceBusSettings.SubscriptionName] = "projector",
         }).Build();
 
-        // The same registrations as Program.cs, plus what the Functions host itself would add.
+        // Program.cs's registrations, plus what the Functions host itself would add.
         _services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            // Service Bus as the functions see it: a recording sender, registered first so AddConsentServiceBus keeps it.
+            // Service Bus as the functions see it: a recording sender, registered first so AddConsentFunctions keeps it.
             .AddSingleton<ServiceBusSender>(_ => new RecordingServiceBusSender())
-            .AddConsentCore(configuration)
-            .AddConsentTableStorage(configuration)
-            .AddConsentServiceBus(configuration)
-            .AddConsentHttp(configuration)
+            .AddConsentFunctions(configuration)
             .BuildServiceProvider(validateScopes: true);
         foreach (var hosted in _services.GetServices<IHostedService>())
         {

@@ -96,7 +96,7 @@ public sealed class PropagationFunctionsMetadataTests
     public void The_sample_settings_pass_the_evaluation_and_proxy_start_checks()
     {
         var configuration = SampleConfiguration();
-        using var services = new ServiceCollection().AddConsentCore(configuration).AddConsentHttp(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddConsentFunctions(configuration).BuildServiceProvider();
 
         // Reading the options runs the validators the hosts run at start.
         var propagation = services.GetRequiredService<IOptions<PropagationOptions>>().Value;
@@ -117,7 +117,7 @@ public sealed class PropagationFunctionsMetadataTests
     public void The_sample_settings_keep_the_staleness_budget()
     {
         var configuration = SampleConfiguration();
-        using var services = new ServiceCollection().AddConsentCore(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddConsentFunctions(configuration).BuildServiceProvider();
         var propagation = services.GetRequiredService<IOptions<PropagationOptions>>().Value;
         var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
 
@@ -142,7 +142,7 @@ public sealed class PropagationFunctionsMetadataTests
     {
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
         var configuration = SampleConfiguration();
-        await using var services = new ServiceCollection().AddConsentServiceBus(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddConsentFunctions(configuration).BuildServiceProvider();
 
         var options = services.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
 
