@@ -125,19 +125,17 @@ var fixedSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
-  // The Service Bus trigger and the publisher share this connection (docs/functions.md).
+  // The Service Bus trigger and the publisher share these settings, one name each (docs/functions.md).
   { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
   { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
   { name: 'ServiceBusConnection__clientId', value: identityClientId }
   { name: 'ServiceBusTopicName', value: serviceBusTopicName }
   { name: 'ServiceBusSubscriptionName', value: serviceBusSubscriptionName }
-  { name: 'Consent__ServiceBus__TopicName', value: serviceBusTopicName }
-  { name: 'Consent__ServiceBus__SubscriptionName', value: serviceBusSubscriptionName }
-  { name: 'Consent__ServiceBus__ConnectionName', value: 'ServiceBusConnection' }
   { name: 'RepairSchedule', value: repairSchedule }
   // The app's tables, by identity (a ServiceUri makes the connection string unused).
   { name: 'Consent__Storage__ServiceUri', value: tableEndpoint }
-  { name: 'Consent__Storage__ManagedIdentityClientId', value: identityClientId }
+  { name: 'Consent__Storage__credential', value: 'managedidentity' }
+  { name: 'Consent__Storage__clientId', value: identityClientId }
   { name: 'Consent__Propagation__StalenessBound', value: stalenessBound }
   { name: 'Consent__Propagation__RepairDelay', value: repairDelay }
   { name: 'Consent__Propagation__MaxDeliveryCount', value: string(maxDeliveryCount) }

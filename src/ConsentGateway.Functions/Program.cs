@@ -1,18 +1,11 @@
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Http;
-using ConsentGateway.Infrastructure;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services
-    .AddConsentCore(builder.Configuration)
-    .AddConsentTableStorage(builder.Configuration)
-    .AddConsentServiceBus(builder.Configuration)
-    .AddConsentHttp(builder.Configuration)
-    .AddConsentTelemetry(builder.Configuration);
+builder.Services.AddConsentFunctions(builder.Configuration);
 
 var host = builder.Build();
 

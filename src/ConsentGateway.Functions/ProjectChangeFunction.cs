@@ -1,4 +1,5 @@
 using ConsentGateway.Core.Propagation;
+using ConsentGateway.Infrastructure.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,14 +16,10 @@ namespace ConsentGateway.Functions;
 /// </summary>
 public sealed class ProjectChangeFunction(ChangeNoticeConsumer consumer, IOptions<PropagationOptions> options, ILogger<ProjectChangeFunction> logger)
 {
-    /// <summary>The app settings the trigger reads its topic, subscription and connection from.</summary>
-    public const string TopicSetting = "%ServiceBusTopicName%";
-    public const string SubscriptionSetting = "%ServiceBusSubscriptionName%";
-    public const string ConnectionSetting = "ServiceBusConnection";
-
+    // The topic, subscription and connection are the app settings the publisher reads too.
     [Function(nameof(ProjectChange))]
     public async Task ProjectChange(
-        [ServiceBusTrigger(TopicSetting, SubscriptionSetting, Connection = ConnectionSetting, AutoCompleteMessages = true)] byte[] body,
+        [ServiceBusTrigger(ServiceBusSettings.TopicNameExpression, ServiceBusSettings.SubscriptionNameExpression, Connection = ServiceBusSettings.Connection, AutoCompleteMessages = true)] byte[] body,
         string messageId,
         int deliveryCount,
         CancellationToken cancellationToken)

@@ -1,10 +1,9 @@
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
-namespace ConsentGateway.Infrastructure;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class TelemetryServiceCollectionExtensions
 {

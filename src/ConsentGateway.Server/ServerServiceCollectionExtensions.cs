@@ -1,4 +1,3 @@
-using ConsentGateway.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;

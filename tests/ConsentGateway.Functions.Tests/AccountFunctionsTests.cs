@@ -4,7 +4,7 @@ using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Http;
-using ConsentGateway.Infrastructure;
+using ConsentGateway.Infrastructure.ServiceBus;
 using ConsentGateway.Infrastructure.Tests.ServiceBus;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Http;
@@ -46,19 +46,18 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             ["Consent:Auth:SigningKey"] = SigningKey,
             ["Consent:Proxies:fn-proxy:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ProxyKey))),
             ["Consent:Proxies:fn-proxy:Partners"] = "*",
-            ["ServiceBusConnection"] = "Endpoint=sb://functions-tests.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + SigningKey,
+            [ServiceBusSettings.Connection] = "Endpoint=sb://functions-tests.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + SigningKey,
+            [ServiceBusSettings.TopicName] = "consent-changes",
+            [ServiceBusSettings.SubscriptionName] = "projector",
         }).Build();
 
-        // The same registrations as Program.cs, plus what the Functions host itself would add.
+        // Program.cs's registrations, plus what the Functions host itself would add.
         _services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            // Service Bus as the functions see it: a recording sender, registered first so AddConsentServiceBus keeps it.
+            // Service Bus as the functions see it: a recording sender, registered first so AddConsentFunctions keeps it.
             .AddSingleton<ServiceBusSender>(_ => new RecordingServiceBusSender())
-            .AddConsentCore(configuration)
-            .AddConsentTableStorage(configuration)
-            .AddConsentServiceBus(configuration)
-            .AddConsentHttp(configuration)
+            .AddConsentFunctions(configuration)
             .BuildServiceProvider(validateScopes: true);
         foreach (var hosted in _services.GetServices<IHostedService>())
         {

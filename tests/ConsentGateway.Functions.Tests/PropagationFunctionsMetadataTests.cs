@@ -3,7 +3,6 @@ using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
-using ConsentGateway.Infrastructure;
 using ConsentGateway.Infrastructure.ServiceBus;
 using ConsentGateway.Testing;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
@@ -84,11 +83,10 @@ public sealed class PropagationFunctionsMetadataTests
     {
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!;
 
-        // The same names the publisher defaults to, so publisher and trigger meet on one topic.
-        var defaults = new ServiceBusOptions();
-        Assert.Equal(defaults.TopicName, (string?)values["ServiceBusTopicName"]);
-        Assert.Equal(defaults.SubscriptionName, (string?)values["ServiceBusSubscriptionName"]);
-        Assert.False(string.IsNullOrWhiteSpace((string?)values[defaults.ConnectionName]));
+        // The names Bicep deploys (infra/main.bicep); the publisher reads the same settings.
+        Assert.Equal("consent-changes", (string?)values[ServiceBusSettings.TopicName]);
+        Assert.Equal("projector", (string?)values[ServiceBusSettings.SubscriptionName]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)values[ServiceBusSettings.Connection]));
 
         // NCRONTAB with seconds: every 15 s, the Azure default (infra/main.bicep).
         Assert.Equal("*/15 * * * * *", (string?)values["RepairSchedule"]);
@@ -98,7 +96,7 @@ public sealed class PropagationFunctionsMetadataTests
     public void The_sample_settings_pass_the_evaluation_and_proxy_start_checks()
     {
         var configuration = SampleConfiguration();
-        using var services = new ServiceCollection().AddConsentCore(configuration).AddConsentHttp(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddConsentFunctions(configuration).BuildServiceProvider();
 
         // Reading the options runs the validators the hosts run at start.
         var propagation = services.GetRequiredService<IOptions<PropagationOptions>>().Value;
@@ -119,7 +117,7 @@ public sealed class PropagationFunctionsMetadataTests
     public void The_sample_settings_keep_the_staleness_budget()
     {
         var configuration = SampleConfiguration();
-        using var services = new ServiceCollection().AddConsentCore(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddConsentFunctions(configuration).BuildServiceProvider();
         var propagation = services.GetRequiredService<IOptions<PropagationOptions>>().Value;
         var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
 
@@ -144,12 +142,12 @@ public sealed class PropagationFunctionsMetadataTests
     {
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
         var configuration = SampleConfiguration();
-        await using var services = new ServiceCollection().AddConsentServiceBus(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddConsentFunctions(configuration).BuildServiceProvider();
 
         var options = services.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
 
-        Assert.Equal((string?)values["ServiceBusTopicName"], services.GetRequiredService<ServiceBusSender>().EntityPath);
-        Assert.Equal("ServiceBusConnection", options.ConnectionName);
+        Assert.Equal((string?)values[ServiceBusSettings.TopicName], services.GetRequiredService<ServiceBusSender>().EntityPath);
+        Assert.Equal((string?)values[ServiceBusSettings.SubscriptionName], options.SubscriptionName);
     }
 
     [Fact]

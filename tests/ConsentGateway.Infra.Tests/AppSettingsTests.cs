@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ConsentGateway.Infrastructure.ServiceBus;
 
 namespace ConsentGateway.Infra.Tests;
 
@@ -8,7 +9,7 @@ public sealed class AppSettingsTests
 {
     [Theory]
     [InlineData("AzureWebJobsStorage")]
-    [InlineData("ServiceBusConnection")]
+    [InlineData(ServiceBusSettings.Connection)]
     [InlineData("Consent__Storage__ConnectionString")]
     [InlineData("AzureWebJobsDashboard")]
     [InlineData("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING")]
@@ -48,7 +49,7 @@ public sealed class AppSettingsTests
 
     [Theory]
     [InlineData("AzureWebJobsStorage")]
-    [InlineData("ServiceBusConnection")]
+    [InlineData(ServiceBusSettings.Connection)]
     public void Host_connections_are_identity_based_with_the_user_assigned_identity(string connection)
     {
         var settings = CompiledTemplate.AppSettings();
@@ -65,7 +66,8 @@ public sealed class AppSettingsTests
         var settings = CompiledTemplate.AppSettings();
 
         Assert.Contains("tableEndpoint", Literal(settings, "Consent__Storage__ServiceUri"), StringComparison.Ordinal);
-        Assert.Contains("identityClientId", Literal(settings, "Consent__Storage__ManagedIdentityClientId"), StringComparison.Ordinal);
+        Assert.Equal("managedidentity", Literal(settings, "Consent__Storage__credential"));
+        Assert.Contains("identityClientId", Literal(settings, "Consent__Storage__clientId"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,11 +81,8 @@ public sealed class AppSettingsTests
     }
 
     [Theory]
-    [InlineData("ServiceBusTopicName", "consent-changes")]
-    [InlineData("ServiceBusSubscriptionName", "projector")]
-    [InlineData("Consent__ServiceBus__TopicName", "consent-changes")]
-    [InlineData("Consent__ServiceBus__SubscriptionName", "projector")]
-    [InlineData("Consent__ServiceBus__ConnectionName", "ServiceBusConnection")]
+    [InlineData(ServiceBusSettings.TopicName, "consent-changes")]
+    [InlineData(ServiceBusSettings.SubscriptionName, "projector")]
     [InlineData("RepairSchedule", "*/15 * * * * *")]
     [InlineData("Consent__Propagation__StalenessBound", "00:01:00")]
     [InlineData("Consent__Propagation__RepairDelay", "00:00:20")]

@@ -1,10 +1,12 @@
 using Azure.Data.Tables;
+using Azure.Identity;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +17,7 @@ namespace ConsentGateway.Infrastructure.Tests;
 [Collection(SharedAzurite.Name)]
 public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
 {
+    private const string ClientId = "00000000-0000-0000-0000-000000000001";
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     [Fact]
@@ -101,7 +104,8 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [InlineData("ServiceUri", "/relative")]
     [InlineData("ConnectionString", "")]
     [InlineData("ConnectionString", "not a connection string")]
-    [InlineData("ManagedIdentityClientId", "00000000-0000-0000-0000-000000000001")]
+    [InlineData("ClientId", "00000000-0000-0000-0000-000000000001")]
+    [InlineData("Credential", "managedidentity")]
     public async Task Starting_with_an_invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         using var host = BuildHost(Settings((setting, value)));
@@ -114,12 +118,31 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [Fact]
     public void Identity_based_access_builds_a_client_for_the_service_address_without_a_request()
     {
-        using var host = BuildHost(Settings(("ServiceUri", "https://example.table.core.windows.net/"), ("ManagedIdentityClientId", "00000000-0000-0000-0000-000000000001")));
+        using var host = BuildHost(Settings(("ServiceUri", "https://example.table.core.windows.net/"), ("credential", "managedidentity"), ("clientId", ClientId)));
 
         var client = host.Services.GetRequiredService<TableServiceClient>();
 
         Assert.Equal(new Uri("https://example.table.core.windows.net/"), client.Uri);
         Assert.Equal("example", client.AccountName);
+    }
+
+    [Theory]
+    [InlineData("managedidentity", ClientId, typeof(ManagedIdentityCredential))]
+    [InlineData("managedidentity", null, typeof(ManagedIdentityCredential))]
+    [InlineData(null, ClientId, typeof(DefaultAzureCredential))]
+    [InlineData(null, null, typeof(DefaultAzureCredential))]
+    public void Identity_based_access_uses_the_credential_the_section_names(string? credential, string? clientId, Type expected)
+    {
+        // Bicep deploys credential = managedidentity with the user-assigned identity's clientId:
+        // ManagedIdentityCredential in Azure; without it, the developer's sign-in (DefaultAzureCredential).
+        var settings = Settings(("ServiceUri", "https://example.table.core.windows.net/"));
+        settings["Consent:Storage:credential"] = credential;
+        settings["Consent:Storage:clientId"] = clientId;
+        using var host = BuildHost(settings);
+
+        Assert.Equal("example", host.Services.GetRequiredService<TableServiceClient>().AccountName);
+        var section = host.Services.GetRequiredService<IConfiguration>().GetSection(TableStorageOptions.SectionName);
+        Assert.IsType(expected, host.Services.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(section));
     }
 
     [Fact]

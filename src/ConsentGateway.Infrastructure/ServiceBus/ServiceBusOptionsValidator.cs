@@ -5,38 +5,40 @@ using Microsoft.Extensions.Options;
 namespace ConsentGateway.Infrastructure.ServiceBus;
 
 /// <summary>
-/// Checks <see cref="ServiceBusOptions"/> and the connection setting they name at start; every
-/// message names the setting at fault and none prints a secret.
+/// Checks <see cref="ServiceBusOptions"/> and the <see cref="ServiceBusSettings.Connection"/>
+/// section at start; every message names the setting at fault and none prints a secret.
 /// </summary>
-public sealed class ServiceBusOptionsValidator(IConfiguration configuration) : IValidateOptions<ServiceBusOptions>
+internal sealed class ServiceBusOptionsValidator(IConfiguration configuration) : IValidateOptions<ServiceBusOptions>
 {
-    /// <summary>The app setting the Functions trigger reads its topic from (<c>%ServiceBusTopicName%</c>).</summary>
-    public const string TriggerTopicSetting = "ServiceBusTopicName";
-
-    /// <summary>The app setting the Functions trigger reads its subscription from (<c>%ServiceBusSubscriptionName%</c>).</summary>
-    public const string TriggerSubscriptionSetting = "ServiceBusSubscriptionName";
-
     private const string Prefix = ServiceBusOptions.SectionName + ":";
+    private const string Connection = ServiceBusSettings.Connection;
+
+    // The keys of the identity-based form, as the Functions host and Microsoft.Extensions.Azure read them.
+    private const string FullyQualifiedNamespaceKey = "fullyQualifiedNamespace";
+    private const string ClientIdKey = "clientId";
 
     public ValidateOptionsResult Validate(string? name, ServiceBusOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        if (!IsValidTopicName(options.TopicName))
+        if (string.IsNullOrWhiteSpace(options.TopicName))
         {
-            failures.Add($"{Prefix}{nameof(options.TopicName)} is '{options.TopicName}', which is not a valid Service Bus topic name: 1 to 260 letters, digits, '.', '-', '_' or '/', starting and ending with a letter or digit.");
+            failures.Add($"{ServiceBusSettings.TopicName} is not set: it names the topic the publisher sends to and the ProjectChange trigger listens on.");
+        }
+        else if (!IsValidTopicName(options.TopicName))
+        {
+            failures.Add($"{ServiceBusSettings.TopicName} is '{options.TopicName}', which is not a valid Service Bus topic name: 1 to 260 letters, digits, '.', '-', '_' or '/', starting and ending with a letter or digit.");
         }
 
-        if (!IsValidSubscriptionName(options.SubscriptionName))
+        if (string.IsNullOrWhiteSpace(options.SubscriptionName))
         {
-            failures.Add($"{Prefix}{nameof(options.SubscriptionName)} is '{options.SubscriptionName}', which is not a valid Service Bus subscription name: 1 to 50 letters, digits, '.', '-' or '_', starting and ending with a letter or digit.");
+            failures.Add($"{ServiceBusSettings.SubscriptionName} is not set: it names the subscription the ProjectChange trigger reads.");
         }
-
-        // The Functions trigger reads its own settings; a publisher sending to another topic than the
-        // one the projector listens on would lose every notice to repair, so a mismatch stops the app.
-        CheckSameAsTrigger(options.TopicName, nameof(options.TopicName), TriggerTopicSetting, failures);
-        CheckSameAsTrigger(options.SubscriptionName, nameof(options.SubscriptionName), TriggerSubscriptionSetting, failures);
+        else if (!IsValidSubscriptionName(options.SubscriptionName))
+        {
+            failures.Add($"{ServiceBusSettings.SubscriptionName} is '{options.SubscriptionName}', which is not a valid Service Bus subscription name: 1 to 50 letters, digits, '.', '-' or '_', starting and ending with a letter or digit.");
+        }
 
         if (options.SendMaxRetries is < 0 or > 10)
         {
@@ -48,76 +50,61 @@ public sealed class ServiceBusOptionsValidator(IConfiguration configuration) : I
             failures.Add($"{Prefix}{nameof(options.SendTryTimeout)} is {options.SendTryTimeout}; it must be between 100 ms and 1 minute.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ConnectionName))
-        {
-            failures.Add($"{Prefix}{nameof(options.ConnectionName)} is empty: it names the connection setting (default ServiceBusConnection).");
-        }
-        else
-        {
-            CheckConnection(ServiceBusConnectionSetting.Read(configuration, options.ConnectionName), options.TopicName, failures);
-        }
-
+        CheckConnection(configuration.GetSection(Connection), options.TopicName, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>Topic (and queue) names: 1-260 of letters, digits, '.', '-', '_', '/', starting and ending with a letter or digit.</summary>
-    public static bool IsValidTopicName(string? topicName) =>
-        topicName is { Length: >= 1 and <= 260 }
+    private static bool IsValidTopicName(string topicName) =>
+        topicName.Length <= 260
         && char.IsAsciiLetterOrDigit(topicName[0])
         && char.IsAsciiLetterOrDigit(topicName[^1])
         && topicName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/');
 
     /// <summary>Subscription names: 1-50 of letters, digits, '.', '-', '_', starting and ending with a letter or digit.</summary>
-    public static bool IsValidSubscriptionName(string? subscriptionName) =>
-        subscriptionName is { Length: >= 1 and <= 50 }
+    private static bool IsValidSubscriptionName(string subscriptionName) =>
+        subscriptionName.Length <= 50
         && char.IsAsciiLetterOrDigit(subscriptionName[0])
         && char.IsAsciiLetterOrDigit(subscriptionName[^1])
         && subscriptionName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 
-    private void CheckSameAsTrigger(string? value, string option, string triggerSetting, List<string> failures)
+    // The same precedence as the SDK's reading (AddServiceBusClient(section)): a value at the
+    // section is a connection string and wins; otherwise the namespace means identity-based access.
+    private static void CheckConnection(IConfigurationSection section, string topicName, List<string> failures)
     {
-        var trigger = configuration[triggerSetting];
-        if (!string.IsNullOrWhiteSpace(trigger) && !string.Equals(trigger.Trim(), value, StringComparison.OrdinalIgnoreCase))
+        var fullyQualifiedNamespace = NullIfBlank(section[FullyQualifiedNamespaceKey]);
+        var clientId = NullIfBlank(section[ClientIdKey]);
+        if (NullIfBlank(section.Value) is { } connectionString)
         {
-            failures.Add($"{Prefix}{option} is '{value}' but the trigger's setting {triggerSetting} is '{trigger}': notices would be published where the projector does not read. Set both to the same name.");
-        }
-    }
-
-    private static void CheckConnection(ServiceBusConnectionSetting connection, string? topicName, List<string> failures)
-    {
-        var name = connection.Name;
-        if (connection.ConnectionString is { } connectionString)
-        {
-            CheckConnectionString(name, connectionString, topicName, failures);
-            if (connection.FullyQualifiedNamespace is not null || connection.ClientId is not null)
+            CheckConnectionString(connectionString, topicName, failures);
+            if (fullyQualifiedNamespace is not null || clientId is not null)
             {
-                failures.Add($"{name} holds a connection string and {name}:{ServiceBusConnectionSetting.FullyQualifiedNamespaceKey} or {name}:{ServiceBusConnectionSetting.ClientIdKey} is set too: the connection string would win. Keep one form.");
+                failures.Add($"{Connection} holds a connection string and {Connection}:{FullyQualifiedNamespaceKey} or {Connection}:{ClientIdKey} is set too: the connection string would win. Keep one form.");
             }
 
             return;
         }
 
-        if (connection.FullyQualifiedNamespace is { } fullyQualifiedNamespace)
+        if (fullyQualifiedNamespace is null)
         {
-            if (Uri.CheckHostName(fullyQualifiedNamespace) != UriHostNameType.Dns || !fullyQualifiedNamespace.Contains('.', StringComparison.Ordinal))
-            {
-                failures.Add($"{name}:{ServiceBusConnectionSetting.FullyQualifiedNamespaceKey} is '{fullyQualifiedNamespace}'; it must be the namespace's host name, e.g. mynamespace.servicebus.windows.net (no scheme, no path).");
-            }
-
-            if (connection.ClientId is { } clientId && !Guid.TryParse(clientId, out _))
-            {
-                failures.Add($"{name}:{ServiceBusConnectionSetting.ClientIdKey} is '{clientId}'; it must be the client id (a GUID) of a user-assigned managed identity, or be left unset.");
-            }
-
+            failures.Add(
+                $"The Service Bus connection '{Connection}' is not configured: set {Connection} to a connection string, or {Connection}:{FullyQualifiedNamespaceKey} " +
+                $"(app setting {Connection}__{FullyQualifiedNamespaceKey}) for identity-based access, with {Connection}:credential = managedidentity and {Connection}:{ClientIdKey} in Azure.");
             return;
         }
 
-        failures.Add(
-            $"The Service Bus connection '{name}' is not configured: set {name} to a connection string, or {name}:{ServiceBusConnectionSetting.FullyQualifiedNamespaceKey} " +
-            $"(app setting {name}__{ServiceBusConnectionSetting.FullyQualifiedNamespaceKey}) for identity-based access, optionally with {name}:{ServiceBusConnectionSetting.ClientIdKey}.");
+        if (Uri.CheckHostName(fullyQualifiedNamespace) != UriHostNameType.Dns || !fullyQualifiedNamespace.Contains('.', StringComparison.Ordinal))
+        {
+            failures.Add($"{Connection}:{FullyQualifiedNamespaceKey} is '{fullyQualifiedNamespace}'; it must be the namespace's host name, e.g. mynamespace.servicebus.windows.net (no scheme, no path).");
+        }
+
+        if (clientId is not null && !Guid.TryParse(clientId, out _))
+        {
+            failures.Add($"{Connection}:{ClientIdKey} is '{clientId}'; it must be the client id (a GUID) of a user-assigned managed identity, or be left unset.");
+        }
     }
 
-    private static void CheckConnectionString(string name, string connectionString, string? topicName, List<string> failures)
+    private static void CheckConnectionString(string connectionString, string topicName, List<string> failures)
     {
         ServiceBusConnectionStringProperties properties;
         try
@@ -127,24 +114,26 @@ public sealed class ServiceBusOptionsValidator(IConfiguration configuration) : I
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
             // The value is not shown: it holds a key.
-            failures.Add($"{name} is not a valid Service Bus connection string ({ex.GetType().Name}).");
+            failures.Add($"{Connection} is not a valid Service Bus connection string ({ex.GetType().Name}).");
             return;
         }
 
         if (properties.Endpoint is null)
         {
-            failures.Add($"{name} is not a valid Service Bus connection string: it has no Endpoint.");
+            failures.Add($"{Connection} is not a valid Service Bus connection string: it has no Endpoint.");
         }
 
         var hasKey = !string.IsNullOrEmpty(properties.SharedAccessKeyName) && !string.IsNullOrEmpty(properties.SharedAccessKey);
         if (!hasKey && string.IsNullOrEmpty(properties.SharedAccessSignature))
         {
-            failures.Add($"{name} is not a usable Service Bus connection string: it needs SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature (or use {name}:{ServiceBusConnectionSetting.FullyQualifiedNamespaceKey} for identity-based access).");
+            failures.Add($"{Connection} is not a usable Service Bus connection string: it needs SharedAccessKeyName and SharedAccessKey, or SharedAccessSignature (or use {Connection}:{FullyQualifiedNamespaceKey} for identity-based access).");
         }
 
         if (!string.IsNullOrEmpty(properties.EntityPath) && !string.Equals(properties.EntityPath, topicName, StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"{name} names the entity '{properties.EntityPath}' (EntityPath) but {Prefix}{nameof(ServiceBusOptions.TopicName)} is '{topicName}': use a namespace-level connection string or the same topic.");
+            failures.Add($"{Connection} names the entity '{properties.EntityPath}' (EntityPath) but {ServiceBusSettings.TopicName} is '{topicName}': use a namespace-level connection string or the same topic.");
         }
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

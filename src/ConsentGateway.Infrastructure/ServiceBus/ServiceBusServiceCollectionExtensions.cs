@@ -1,21 +1,22 @@
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace ConsentGateway.Infrastructure;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class ServiceBusServiceCollectionExtensions
 {
     /// <summary>
     /// The Service Bus publisher as <see cref="IChangePublisher"/>: <see cref="ServiceBusOptions"/>
-    /// from <c>Consent:ServiceBus</c> (validated at start, connection setting included), one
-    /// <see cref="ServiceBusClient"/> and one <see cref="ServiceBusSender"/> for the topic
-    /// (singletons, disposed with the container; a sender registered before this call is kept,
-    /// which is how tests put a fake in). Identity-based access uses <see cref="ManagedIdentity"/>.
+    /// (the trigger's topic and subscription settings and <c>Consent:ServiceBus</c>, validated at
+    /// start, connection included), one <see cref="ServiceBusClient"/> built by
+    /// <c>Microsoft.Extensions.Azure</c> from the <see cref="ServiceBusSettings.Connection"/> section
+    /// and one <see cref="ServiceBusSender"/> for the topic (singletons, disposed with the container;
+    /// a client or sender registered before this call is kept, which is how tests put a fake in).
     /// </summary>
     public static IServiceCollection AddConsentServiceBus(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,41 +24,39 @@ public static class ServiceBusServiceCollectionExtensions
 
         services.AddOptions<ServiceBusOptions>()
             .Bind(configuration.GetSection(ServiceBusOptions.SectionName))
+            .Configure(options =>
+            {
+                options.TopicName = configuration[ServiceBusSettings.TopicName] ?? "";
+                options.SubscriptionName = configuration[ServiceBusSettings.SubscriptionName] ?? "";
+            })
             .ValidateOnStart();
+
+        // An instance, because the validator checks the connection section of the configuration
+        // given here (a bare ServiceCollection, as in tests, has no IConfiguration service).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceBusOptions>>(new ServiceBusOptionsValidator(configuration)));
 
-        services.TryAddSingleton(provider => CreateClient(provider.GetRequiredService<IOptions<ServiceBusOptions>>().Value, configuration));
+        // The SDK reads the section as the Functions host does: a connection string at the section,
+        // or fullyQualifiedNamespace with the credential it names (credential = managedidentity and
+        // clientId: ManagedIdentityCredential; otherwise AzureComponentFactory's default credential).
+        services.AddAzureClients(clients => clients
+            .AddServiceBusClient(configuration.GetSection(ServiceBusSettings.Connection))
+            .ConfigureOptions((clientOptions, provider) =>
+            {
+                var options = provider.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
+                clientOptions.RetryOptions = new ServiceBusRetryOptions
+                {
+                    Mode = ServiceBusRetryMode.Exponential,
+                    MaxRetries = options.SendMaxRetries,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    MaxDelay = TimeSpan.FromSeconds(2),
+                    TryTimeout = options.SendTryTimeout,
+                };
+            }));
         services.TryAddSingleton(provider => provider.GetRequiredService<ServiceBusClient>()
             .CreateSender(provider.GetRequiredService<IOptions<ServiceBusOptions>>().Value.TopicName));
 
         // Not TryAdd: whatever publisher an earlier registration brought, this app publishes to Service Bus.
         services.AddSingleton<IChangePublisher, ServiceBusChangePublisher>();
         return services;
-    }
-
-    private static ServiceBusClient CreateClient(ServiceBusOptions options, IConfiguration configuration)
-    {
-        var connection = ServiceBusConnectionSetting.Read(configuration, options.ConnectionName);
-        var clientOptions = new ServiceBusClientOptions
-        {
-            RetryOptions = new ServiceBusRetryOptions
-            {
-                Mode = ServiceBusRetryMode.Exponential,
-                MaxRetries = options.SendMaxRetries,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(2),
-                TryTimeout = options.SendTryTimeout,
-            },
-        };
-
-        if (connection.ConnectionString is { } connectionString)
-        {
-            return new ServiceBusClient(connectionString, clientOptions);
-        }
-
-        // Validated at start; reaching here without a namespace means validation was bypassed.
-        var fullyQualifiedNamespace = connection.FullyQualifiedNamespace
-            ?? throw new InvalidOperationException($"The Service Bus connection '{connection.Name}' is not configured.");
-        return new ServiceBusClient(fullyQualifiedNamespace, ManagedIdentity.Credential(connection.ClientId), clientOptions);
     }
 }

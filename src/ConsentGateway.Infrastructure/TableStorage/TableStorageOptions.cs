@@ -1,39 +1,46 @@
-using System.Text;
-
 namespace ConsentGateway.Infrastructure.TableStorage;
 
 /// <summary>
 /// Where the accounts, devices, intents and projections live, bound from <c>Consent:Storage</c>
-/// and validated at start by <see cref="TableStorageOptionsValidator"/>.
+/// and validated at start by <see cref="TableStorageOptionsValidator"/>. The connection keys are
+/// those <c>Microsoft.Extensions.Azure</c> reads from a section (<c>connectionString</c>, or
+/// <c>serviceUri</c> with <c>credential</c> and <c>clientId</c>): the client's credential is made
+/// from this section by <c>AzureComponentFactory.CreateTokenCredential</c>.
 /// </summary>
-public sealed record TableStorageOptions
+public sealed class TableStorageOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Consent:Storage";
 
     /// <summary>A storage connection string, used when <see cref="ServiceUri"/> is not set (locally: Azurite).</summary>
-    public string ConnectionString { get; init; } = "UseDevelopmentStorage=true";
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
 
     /// <summary>
     /// The table endpoint (<c>https://ACCOUNT.table.core.windows.net/</c>); when set, access is
-    /// identity-based (<c>DefaultAzureCredential</c>) and <see cref="ConnectionString"/> is ignored.
+    /// identity-based and <see cref="ConnectionString"/> is ignored.
     /// </summary>
-    public Uri? ServiceUri { get; init; }
+    public Uri? ServiceUri { get; set; }
+
+    /// <summary>
+    /// The credential of identity-based access: <c>managedidentity</c> (in Azure) for
+    /// <c>ManagedIdentityCredential</c>; unset, <c>DefaultAzureCredential</c> (a developer's sign-in).
+    /// </summary>
+    public string? Credential { get; set; }
 
     /// <summary>The client id of the user-assigned managed identity to use with <see cref="ServiceUri"/>; empty: the default identity.</summary>
-    public string? ManagedIdentityClientId { get; init; }
+    public string? ClientId { get; set; }
 
     /// <summary>The table of accounts, their setting history and their device index.</summary>
-    public string AccountsTable { get; init; } = "accounts";
+    public string AccountsTable { get; set; } = "accounts";
 
     /// <summary>The table of devices and their links to accounts.</summary>
-    public string DevicesTable { get; init; } = "devices";
+    public string DevicesTable { get; set; } = "devices";
 
     /// <summary>The write-ahead intent log of the propagation: changes accepted and not yet projected.</summary>
-    public string IntentsTable { get; init; } = "intents";
+    public string IntentsTable { get; set; } = "intents";
 
     /// <summary>The decision projection: one row per account and one per device, read by the evaluator.</summary>
-    public string ProjectionsTable { get; init; } = "projections";
+    public string ProjectionsTable { get; set; } = "projections";
 
     /// <summary>Every table, with the name of its setting (a method, so that binding leaves it alone).</summary>
     public IReadOnlyList<(string Setting, string Name)> Tables() =>
@@ -45,14 +52,7 @@ public sealed record TableStorageOptions
     ];
 
     // A connection string may carry an account key: never print it.
-    private bool PrintMembers(StringBuilder builder)
-    {
-        builder.Append("ConnectionString = (not shown), ServiceUri = ").Append(ServiceUri)
-            .Append(", ManagedIdentityClientId = ").Append(ManagedIdentityClientId)
-            .Append(", AccountsTable = ").Append(AccountsTable)
-            .Append(", DevicesTable = ").Append(DevicesTable)
-            .Append(", IntentsTable = ").Append(IntentsTable)
-            .Append(", ProjectionsTable = ").Append(ProjectionsTable);
-        return true;
-    }
+    public override string ToString() =>
+        $"{nameof(TableStorageOptions)} {{ ConnectionString = (not shown), ServiceUri = {ServiceUri}, Credential = {Credential}, ClientId = {ClientId}, " +
+        $"AccountsTable = {AccountsTable}, DevicesTable = {DevicesTable}, IntentsTable = {IntentsTable}, ProjectionsTable = {ProjectionsTable} }}";
 }

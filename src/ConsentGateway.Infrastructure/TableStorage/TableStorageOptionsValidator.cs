@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ConsentGateway.Infrastructure.TableStorage;
 
 /// <summary>Checks <see cref="TableStorageOptions"/> at start; every message names the setting at fault.</summary>
-public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorageOptions>
+internal sealed class TableStorageOptionsValidator : IValidateOptions<TableStorageOptions>
 {
     private const string Prefix = TableStorageOptions.SectionName + ":";
 
@@ -36,9 +36,12 @@ public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorage
         else
         {
             CheckConnectionString(options.ConnectionString, failures);
-            if (!string.IsNullOrEmpty(options.ManagedIdentityClientId))
+            foreach (var (setting, value) in new[] { (nameof(options.Credential), options.Credential), (nameof(options.ClientId), options.ClientId) })
             {
-                failures.Add($"{Prefix}{nameof(options.ManagedIdentityClientId)} is set but {Prefix}{nameof(options.ServiceUri)} is not: the identity is used only for identity-based access, so the connection string would be used instead.");
+                if (!string.IsNullOrEmpty(value))
+                {
+                    failures.Add($"{Prefix}{setting} is set but {Prefix}{nameof(options.ServiceUri)} is not: the identity is used only for identity-based access, so the connection string would be used instead.");
+                }
             }
         }
 
@@ -46,7 +49,7 @@ public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorage
     }
 
     /// <summary>Azure table names: 3-63 ASCII letters or digits, starting with a letter; "tables" is reserved.</summary>
-    public static bool IsValidTableName(string? tableName) =>
+    private static bool IsValidTableName(string? tableName) =>
         tableName is { Length: >= 3 and <= 63 }
         && char.IsAsciiLetter(tableName[0])
         && tableName.All(char.IsAsciiLetterOrDigit)

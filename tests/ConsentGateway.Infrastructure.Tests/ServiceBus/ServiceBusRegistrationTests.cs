@@ -1,6 +1,8 @@
+using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,12 +14,13 @@ public sealed class ServiceBusRegistrationTests
 {
     private const string Secret = "c2VjcmV0LWtleS1ub3QtdG8tYmUtcHJpbnRlZA==";
     private const string ConnectionString = "Endpoint=sb://consent-test.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + Secret;
+    private const string ClientId = "00000000-0000-0000-0000-000000000001";
 
     [Fact]
     public async Task A_connection_string_gives_one_client_one_sender_for_the_topic_and_the_publisher()
     {
         // Building a client or a sender opens no connection: nothing here reaches the network.
-        await using var services = Build(new() { ["ServiceBusConnection"] = ConnectionString });
+        await using var services = Build(Settings((ServiceBusSettings.Connection, ConnectionString)));
 
         var client = services.GetRequiredService<ServiceBusClient>();
         var sender = services.GetRequiredService<ServiceBusSender>();
@@ -31,16 +34,36 @@ public sealed class ServiceBusRegistrationTests
     [Fact]
     public async Task The_identity_based_form_is_read_as_the_functions_host_reads_it()
     {
-        await using var services = Build(new()
-        {
-            ["ServiceBusConnection:fullyQualifiedNamespace"] = "consent-prod.servicebus.windows.net",
-            ["ServiceBusConnection:clientId"] = "00000000-0000-0000-0000-000000000001",
-            ["Consent:ServiceBus:TopicName"] = "changes",
-        });
+        await using var services = Build(Settings(
+            ("ServiceBusConnection:fullyQualifiedNamespace", "consent-prod.servicebus.windows.net"),
+            ("ServiceBusConnection:credential", "managedidentity"),
+            ("ServiceBusConnection:clientId", ClientId),
+            (ServiceBusSettings.TopicName, "changes")));
 
         AssertValid(services);
         Assert.Equal("consent-prod.servicebus.windows.net", services.GetRequiredService<ServiceBusClient>().FullyQualifiedNamespace);
         Assert.Equal("changes", services.GetRequiredService<ServiceBusSender>().EntityPath);
+    }
+
+    [Theory]
+    [InlineData("managedidentity", ClientId, typeof(ManagedIdentityCredential))]
+    [InlineData("managedidentity", null, typeof(ManagedIdentityCredential))]
+    [InlineData(null, ClientId, typeof(DefaultAzureCredential))]
+    [InlineData(null, null, typeof(DefaultAzureCredential))]
+    public async Task The_identity_based_form_uses_the_credential_the_section_names(string? credential, string? clientId, Type expected)
+    {
+        // Bicep deploys credential = managedidentity with the user-assigned identity's clientId:
+        // ManagedIdentityCredential in Azure; without it, the developer's sign-in (DefaultAzureCredential).
+        var configuration = Configuration(Settings(
+            ("ServiceBusConnection:fullyQualifiedNamespace", "consent-prod.servicebus.windows.net"),
+            ("ServiceBusConnection:credential", credential),
+            ("ServiceBusConnection:clientId", clientId)));
+        await using var services = new ServiceCollection().AddConsentServiceBus(configuration).BuildServiceProvider();
+
+        AssertValid(services);
+        Assert.Equal("consent-prod.servicebus.windows.net", services.GetRequiredService<ServiceBusClient>().FullyQualifiedNamespace);
+        var factory = services.GetRequiredService<AzureComponentFactory>();
+        Assert.IsType(expected, factory.CreateTokenCredential(configuration.GetSection(ServiceBusSettings.Connection)));
     }
 
     [Fact]
@@ -48,7 +71,7 @@ public sealed class ServiceBusRegistrationTests
     {
         var fake = new RecordingServiceBusSender();
         var collection = new ServiceCollection().AddSingleton<ServiceBusSender>(fake);
-        await using var services = collection.AddConsentServiceBus(Configuration(new() { ["ServiceBusConnection"] = ConnectionString })).BuildServiceProvider();
+        await using var services = collection.AddConsentServiceBus(Configuration(Settings((ServiceBusSettings.Connection, ConnectionString)))).BuildServiceProvider();
 
         await services.GetRequiredService<IChangePublisher>().PublishAsync(
             new ChangeNotice(ChangeKind.Account, "user-1", 1, DateTimeOffset.UnixEpoch, "intent-1"), CancellationToken.None);
@@ -57,33 +80,35 @@ public sealed class ServiceBusRegistrationTests
     }
 
     [Fact]
-    public async Task The_defaults_are_the_documented_names()
+    public async Task The_publisher_reads_the_trigger_s_settings_and_only_those()
     {
-        await using var services = Build(new() { ["ServiceBusConnection"] = ConnectionString });
+        await using var services = Build(Settings(
+            (ServiceBusSettings.Connection, ConnectionString),
+            ("Consent:ServiceBus:TopicName", "elsewhere"),
+            ("Consent:ServiceBus:SubscriptionName", "other")));
 
         var options = services.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
 
         Assert.Equal("consent-changes", options.TopicName);
         Assert.Equal("projector", options.SubscriptionName);
-        Assert.Equal("ServiceBusConnection", options.ConnectionName);
+        Assert.Equal("consent-changes", services.GetRequiredService<ServiceBusSender>().EntityPath);
     }
 
     public static TheoryData<Dictionary<string, string?>, string> BadSettings() => new()
     {
-        { new(), "The Service Bus connection 'ServiceBusConnection' is not configured" },
-        { new() { ["ServiceBusConnection"] = "this is not a connection string" }, "ServiceBusConnection is not a" },
-        { new() { ["ServiceBusConnection"] = "Endpoint=sb://x.servicebus.windows.net/" }, "SharedAccessKeyName and SharedAccessKey" },
-        { new() { ["ServiceBusConnection"] = ConnectionString + ";EntityPath=other" }, "(EntityPath) but Consent:ServiceBus:TopicName" },
-        { new() { ["ServiceBusConnection:fullyQualifiedNamespace"] = "https://x.servicebus.windows.net/" }, "ServiceBusConnection:fullyQualifiedNamespace is 'https://x.servicebus.windows.net/'" },
-        { new() { ["ServiceBusConnection:fullyQualifiedNamespace"] = "x.servicebus.windows.net", ["ServiceBusConnection:clientId"] = "me" }, "ServiceBusConnection:clientId is 'me'" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["ServiceBusConnection:clientId"] = "00000000-0000-0000-0000-000000000001" }, "the connection string would win" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["Consent:ServiceBus:TopicName"] = "-changes" }, "Consent:ServiceBus:TopicName is '-changes'" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["Consent:ServiceBus:SubscriptionName"] = new string('s', 51) }, "Consent:ServiceBus:SubscriptionName is" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["ServiceBusTopicName"] = "elsewhere" }, "the trigger's setting ServiceBusTopicName is 'elsewhere'" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["ServiceBusSubscriptionName"] = "other" }, "the trigger's setting ServiceBusSubscriptionName is 'other'" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["Consent:ServiceBus:SendMaxRetries"] = "50" }, "Consent:ServiceBus:SendMaxRetries is 50" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["Consent:ServiceBus:ConnectionName"] = " " }, "Consent:ServiceBus:ConnectionName is empty" },
-        { new() { ["ServiceBusConnection"] = ConnectionString, ["Consent:ServiceBus:ConnectionName"] = "OtherBus" }, "The Service Bus connection 'OtherBus' is not configured" },
+        { Settings(), "The Service Bus connection 'ServiceBusConnection' is not configured" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString), (ServiceBusSettings.TopicName, null)), "ServiceBusTopicName is not set" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString), (ServiceBusSettings.SubscriptionName, " ")), "ServiceBusSubscriptionName is not set" },
+        { Settings((ServiceBusSettings.Connection, "this is not a connection string")), "ServiceBusConnection is not a" },
+        { Settings((ServiceBusSettings.Connection, "SharedAccessKey=" + Secret + ";no endpoint")), "ServiceBusConnection is not a" },
+        { Settings((ServiceBusSettings.Connection, "Endpoint=sb://x.servicebus.windows.net/")), "SharedAccessKeyName and SharedAccessKey" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString + ";EntityPath=other")), "(EntityPath) but ServiceBusTopicName" },
+        { Settings(("ServiceBusConnection:fullyQualifiedNamespace", "https://x.servicebus.windows.net/")), "ServiceBusConnection:fullyQualifiedNamespace is 'https://x.servicebus.windows.net/'" },
+        { Settings(("ServiceBusConnection:fullyQualifiedNamespace", "x.servicebus.windows.net"), ("ServiceBusConnection:clientId", "me")), "ServiceBusConnection:clientId is 'me'" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString), ("ServiceBusConnection:clientId", ClientId)), "the connection string would win" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString), (ServiceBusSettings.TopicName, "-changes")), "ServiceBusTopicName is '-changes'" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString), (ServiceBusSettings.SubscriptionName, new string('s', 51))), "ServiceBusSubscriptionName is" },
+        { Settings((ServiceBusSettings.Connection, ConnectionString), ("Consent:ServiceBus:SendMaxRetries", "50")), "Consent:ServiceBus:SendMaxRetries is 50" },
     };
 
     [Theory]
@@ -102,19 +127,20 @@ public sealed class ServiceBusRegistrationTests
         Assert.DoesNotContain(Secret, failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_trigger_settings_may_agree_in_any_case_and_a_custom_connection_name_works()
+    // The trigger's settings as the sample and Bicep give them, with the changes of one test (null removes a setting).
+    private static Dictionary<string, string?> Settings(params (string Key, string? Value)[] changes)
     {
-        await using var services = Build(new()
+        var settings = new Dictionary<string, string?>
         {
-            ["Consent:ServiceBus:ConnectionName"] = "OtherBus",
-            ["OtherBus:fullyQualifiedNamespace"] = "other.servicebus.windows.net",
-            ["ServiceBusTopicName"] = "Consent-Changes",
-            ["ServiceBusSubscriptionName"] = "projector",
-        });
+            [ServiceBusSettings.TopicName] = "consent-changes",
+            [ServiceBusSettings.SubscriptionName] = "projector",
+        };
+        foreach (var (key, value) in changes)
+        {
+            settings[key] = value;
+        }
 
-        AssertValid(services);
-        Assert.Equal("other.servicebus.windows.net", services.GetRequiredService<ServiceBusClient>().FullyQualifiedNamespace);
+        return settings;
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>

@@ -5,27 +5,28 @@ using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.TableStorage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace ConsentGateway.Infrastructure;
+namespace Microsoft.Extensions.DependencyInjection;
 
-public static class InfrastructureServiceCollectionExtensions
+public static class TableStorageServiceCollectionExtensions
 {
     /// <summary>
     /// The Table Storage stores as the Core ports: <see cref="TableStorageOptions"/> from
-    /// <c>Consent:Storage</c> (validated at start), one <see cref="TableServiceClient"/>, the
-    /// account and device stores, the intent log and the projection store, and a hosted service
-    /// that creates the four tables at start.
+    /// <c>Consent:Storage</c> (validated at start), one <see cref="TableServiceClient"/> through
+    /// <c>Microsoft.Extensions.Azure</c>, the account and device stores, the intent log and the
+    /// projection store, and a hosted service that creates the four tables at start. Registrations
+    /// made before this call are kept (tests put fakes in that way).
     /// </summary>
     public static IServiceCollection AddConsentTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(TableStorageOptions.SectionName);
 
         services.AddOptions<TableStorageOptions>()
-            .Bind(configuration.GetSection(TableStorageOptions.SectionName))
+            .Bind(section)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TableStorageOptions>, TableStorageOptionsValidator>());
 
@@ -37,7 +38,10 @@ public static class InfrastructureServiceCollectionExtensions
                     ? new TableServiceClient(serviceUri, credential, clientOptions)
                     : new TableServiceClient(storage.ConnectionString, clientOptions);
             })
-            .WithCredential(provider => ManagedIdentity.Credential(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value.ManagedIdentityClientId))
+
+            // The credential the section names: credential = managedidentity (with clientId for a
+            // user-assigned identity) gives ManagedIdentityCredential; otherwise the default one.
+            .WithCredential(provider => provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(section))
 
             // Request URIs hold the partition and row keys, that is user and device ids: the SDK's
             // request log (forwarded to ILogger by AddAzureClients) would print them.
