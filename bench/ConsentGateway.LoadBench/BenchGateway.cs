@@ -6,7 +6,6 @@ using ConsentGateway.Http;
 using ConsentGateway.Server;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.LoadBench;
 

@@ -1,4 +1,3 @@
-using ConsentGateway.Http;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using ConsentGateway.Contracts;
 using ConsentGateway.Core.Evaluation;
-using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;

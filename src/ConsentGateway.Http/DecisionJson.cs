@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using ConsentGateway.Contracts;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.Http;

@@ -1,6 +1,5 @@
 using ConsentGateway.Contracts;
 using ConsentGateway.Http;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ConsentGateway.Contracts;
 using ConsentGateway.Testing;
 
 namespace ConsentGateway.Contracts.Tests;

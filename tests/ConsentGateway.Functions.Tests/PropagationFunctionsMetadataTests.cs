@@ -5,7 +5,6 @@ using ConsentGateway.Core.Propagation;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure.ServiceBus;
 using ConsentGateway.Testing;
-using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

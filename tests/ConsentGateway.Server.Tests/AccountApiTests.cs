@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using ConsentGateway.Contracts;
-using ConsentGateway.Http;
 using static ConsentGateway.Server.Tests.GatewayServer;
 
 namespace ConsentGateway.Server.Tests;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using ConsentGateway.Contracts;
-using ConsentGateway.Http;
 using static ConsentGateway.Server.Tests.GatewayServer;
 
 namespace ConsentGateway.Server.Tests;

@@ -6,7 +6,6 @@ using ConsentGateway.Contracts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
-using ConsentGateway.Http;
 using ConsentGateway.Server.Propagation;
 using Microsoft.Extensions.DependencyInjection;
 using static ConsentGateway.Server.Tests.GatewayServer;

@@ -1,6 +1,5 @@
 using System.Net;
 using ConsentGateway.Core.Projection;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.Server.Tests;
 

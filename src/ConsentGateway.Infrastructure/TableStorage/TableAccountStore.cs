@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Azure.Data.Tables.Models;
 using ConsentGateway.Core.Accounts;
 
 namespace ConsentGateway.Infrastructure.TableStorage;
