@@ -2,7 +2,7 @@ using System.Text;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
-using ConsentGateway.Infrastructure.Tests.ServiceBus;
+using ConsentGateway.Testing.Propagation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing.Propagation;
 
 namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing.Propagation;
 
 namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
 

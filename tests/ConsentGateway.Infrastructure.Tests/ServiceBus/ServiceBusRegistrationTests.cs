@@ -2,6 +2,7 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing.Propagation;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

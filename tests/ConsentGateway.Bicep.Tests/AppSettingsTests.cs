@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ConsentGateway.Infrastructure.ServiceBus;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>The Function App's settings: identity-based connections only, and every setting the app reads.</summary>
 public sealed class AppSettingsTests

@@ -7,8 +7,9 @@ using ConsentGateway.Core.Propagation;
 using ConsentGateway.Testing.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
 
-namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
+namespace ConsentGateway.Testing.Propagation;
 
 // Also compiled into ConsentGateway.Functions.Tests (linked), so there is one copy.
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>Messaging, storage, plan and output settings of the compiled deployment.</summary>
 public sealed class ResourceSettingsTests

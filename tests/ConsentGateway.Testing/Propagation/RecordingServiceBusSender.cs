@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Messaging.ServiceBus;
 
-namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
+namespace ConsentGateway.Testing.Propagation;
 
 // Also compiled into ConsentGateway.Functions.Tests (linked), so there is one copy.
 

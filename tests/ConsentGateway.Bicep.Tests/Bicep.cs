@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>
 /// The Bicep CLI of the NuGet package <c>Azure.Bicep.CommandLine.linux-x64</c>, run from the package

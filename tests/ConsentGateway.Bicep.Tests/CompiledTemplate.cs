@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>infra/main.bicep compiled once, with every resource of every nested deployment.</summary>
 internal static partial class CompiledTemplate

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>
 /// The Azure staleness budget (docs/propagation.md): a lost notice is published again by the first

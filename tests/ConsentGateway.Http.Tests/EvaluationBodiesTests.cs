@@ -2,7 +2,7 @@ using System.Text;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Http;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.Http.Tests;
 
 /// <summary>The streaming reader of evaluation bodies: as strict as System.Text.Json with the API's options, without its cost.</summary>
 public class EvaluationBodiesTests

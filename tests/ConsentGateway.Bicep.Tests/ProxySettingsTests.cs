@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>
 /// The <c>proxies</c> parameter becomes <c>Consent__Proxies__&lt;name&gt;__KeySha256</c> and

@@ -1,4 +1,4 @@
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>Every .bicep file under infra builds and lints with the pinned Bicep CLI without a single diagnostic.</summary>
 public sealed class BicepBuildAndLintTests

@@ -1,6 +1,6 @@
 using ConsentGateway.Core.Projection;
 
-namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
+namespace ConsentGateway.Testing.Propagation;
 
 // Also compiled into ConsentGateway.Functions.Tests (linked), so there is one copy.
 

@@ -1,7 +1,7 @@
 using System.Text;
 using ConsentGateway.Http;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.Http.Tests;
 
 /// <summary>Unknown JSON members are found from the serializer's metadata, at their path.</summary>
 public class UnknownMembersTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.Http.Tests;
 
 /// <summary><c>Consent:Proxies</c>: who may ask, about which partners, and how a bad configuration stops the start.</summary>
 public class ProxyAuthenticationTests

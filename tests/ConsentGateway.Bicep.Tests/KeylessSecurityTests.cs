@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace ConsentGateway.Infra.Tests;
+namespace ConsentGateway.Bicep.Tests;
 
 /// <summary>The compiled deployment is keyless: no key is read, shared key and local auth are off, roles are least privilege.</summary>
 public sealed partial class KeylessSecurityTests
