@@ -5,7 +5,7 @@ namespace ConsentGateway.Client;
 
 /// <summary>
 /// Checks the client's options at start. Each message names the option and, when the options were
-/// bound from configuration, its full key: <c>ConsentGatewayClientOptions.ProxyKey (ConsentGateway:ProxyKey) is required …</c>.
+/// bound from configuration, its full key: <c>ConsentGatewayClientOptions.ProxyKey is required … Setting: ConsentGateway:ProxyKey.</c>
 /// </summary>
 /// <param name="sectionPath">The configuration section the options were bound from, or null when set in code.</param>
 internal sealed class ConsentGatewayClientOptionsValidator(string? sectionPath) : IValidateOptions<ConsentGatewayClientOptions>
@@ -15,7 +15,7 @@ internal sealed class ConsentGatewayClientOptionsValidator(string? sectionPath) 
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         void Fail(string option, string rule) =>
-            failures.Add($"{nameof(ConsentGatewayClientOptions)}.{option}{(sectionPath is null ? "" : $" ({sectionPath}:{option})")} {rule}");
+            failures.Add($"{nameof(ConsentGatewayClientOptions)}.{option} {rule}{(sectionPath is null ? "" : $" Setting: {sectionPath}:{option}.")}");
 
         if (options.BaseAddress is not { IsAbsoluteUri: true } address
             || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))

@@ -59,6 +59,7 @@ internal sealed class FakeConsentGateway : IConsentGatewayClient
         partners = new[]
         {
             new { id = "google", partnership = "ad-platforms", role = "controller" },
+            new { id = "facebook", partnership = "ad-platforms", role = "controller" },
             new { id = "example-advertiser", partnership = "app-campaign-measurement", role = "advertiser" },
             new { id = "example-processor", partnership = "app-campaign-measurement", role = "processor" },
         },
