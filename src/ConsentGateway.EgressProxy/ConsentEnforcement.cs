@@ -114,17 +114,19 @@ internal sealed class ConsentEnforcement(
                     Data = [.. dataItems],
                 },
                 context.RequestAborted);
-            answerHeaders[ConsentHeaders.Decision] = result.Decision;
-            if (result.DecisionId is { } decisionId)
-            {
-                answerHeaders[ConsentHeaders.DecisionId] = decisionId.ToString();
-            }
 
+            // Refused questions got no decision: their answers carry none.
             if (result.GatewayRefusal is { } gatewayRefusal)
             {
                 return SubjectProblems.Contains(gatewayRefusal.Code, StringComparer.Ordinal)
                     ? await RejectInvalidSubjectAsync(context, route)
                     : await MisconfiguredAsync(context, route, gatewayRefusal);
+            }
+
+            answerHeaders[ConsentHeaders.Decision] = result.Decision;
+            if (result.DecisionId is { } decisionId)
+            {
+                answerHeaders[ConsentHeaders.DecisionId] = decisionId.ToString();
             }
 
             if (result.IsGatewayUnavailable)

@@ -118,6 +118,7 @@ public sealed class EgressProxyTests : IAsyncLifetime
         var problem = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
         Assert.Equal(("misconfigured-rule", "urn:consent-gateway:problem:misconfigured-rule"), ((string?)problem["code"], (string?)problem["type"]));
         Assert.Contains("ConsentProxy:Routes:google", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Null(Header(answer, "X-Consent-Decision"));
         Assert.Empty(_proxy.Partner.Requests);
         var logs = string.Join('\n', _proxy.Logs.Events);
         Assert.Contains("Route google: the consent gateway refused the rule's question with 400 unknown-data-item", logs, StringComparison.Ordinal);
