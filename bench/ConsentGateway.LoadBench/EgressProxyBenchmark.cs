@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ConsentGateway.Contracts;
 using ConsentGateway.EgressProxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,8 +130,8 @@ internal static class EgressProxyBenchmark
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = BenchGateway.Json(body) };
         request.Headers.Add("X-User-Id", UserId);
         using var response = await client.SendAsync(request);
-        var answer = Invariant($"{(int)response.StatusCode}, decision {Header(response, "X-Consent-Decision") ?? "-"}, removed {Header(response, "X-Consent-Removed") ?? "-"}");
-        if (!response.IsSuccessStatusCode || Header(response, "X-Consent-Decision") != decision || Header(response, "X-Consent-Removed") != removed)
+        var answer = Invariant($"{(int)response.StatusCode}, decision {Header(response, ConsentHeaders.Decision) ?? "-"}, removed {Header(response, ConsentHeaders.Removed) ?? "-"}");
+        if (!response.IsSuccessStatusCode || Header(response, ConsentHeaders.Decision) != decision || Header(response, ConsentHeaders.Removed) != removed)
         {
             throw new InvalidOperationException($"{proxy} answered {answer} to {body}; expected 200, decision {decision ?? "-"}, removed {removed ?? "-"}: {await response.Content.ReadAsStringAsync()}");
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ConsentGateway.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Client;
@@ -97,6 +98,12 @@ internal sealed class ConsentGatewayClient : IConsentGatewayClient, IDisposable
         }
 
         return results;
+    }
+
+    public Task<PolicyResponse> GetPolicyAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _transport().GetPolicyAsync(cancellationToken);
     }
 
     public void Dispose() => _batcher?.Dispose();

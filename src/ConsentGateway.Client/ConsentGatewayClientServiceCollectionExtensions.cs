@@ -1,11 +1,12 @@
+using ConsentGateway.Client;
+using ConsentGateway.Contracts;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
-namespace ConsentGateway.Client;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="IConsentGatewayClient"/>.</summary>
 public static class ConsentGatewayClientServiceCollectionExtensions
@@ -19,24 +20,24 @@ public static class ConsentGatewayClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<ConsentGatewayClientOptions>().Configure(configure);
-        return AddCore(services);
+        services.AddOptions<ConsentGatewayClientOptions>().Configure(configure).ValidateOnStart();
+        return AddCore(services, sectionPath: null);
     }
 
-    /// <summary>Registers the client with options bound from a configuration section (e.g. <c>ConsentGateway</c>).</summary>
+    /// <summary>Registers the client with options bound from a configuration section (<see cref="ConsentGatewayClientOptions.SectionName"/> by convention).</summary>
     /// <returns>The typed HTTP client's builder, for further configuration.</returns>
     public static IHttpClientBuilder AddConsentGatewayClient(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        services.AddOptions<ConsentGatewayClientOptions>().Bind(section);
-        return AddCore(services);
+        services.AddOptions<ConsentGatewayClientOptions>().Bind(section).ValidateOnStart();
+        return AddCore(services, (section as IConfigurationSection)?.Path);
     }
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services)
+    private static IHttpClientBuilder AddCore(IServiceCollection services, string? sectionPath)
     {
-        services.AddOptions<ConsentGatewayClientOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentGatewayClientOptions>, ConsentGatewayClientOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentGatewayClientOptions>, ConsentGatewayClientOptionsValidator>(
+            _ => new ConsentGatewayClientOptionsValidator(sectionPath)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConsentGatewayClient, ConsentGatewayClient>();
 
@@ -50,7 +51,7 @@ public static class ConsentGatewayClientServiceCollectionExtensions
 
             if (!string.IsNullOrEmpty(options.ProxyKey))
             {
-                http.DefaultRequestHeaders.Add("X-Consent-Key", options.ProxyKey);
+                http.DefaultRequestHeaders.Add(ConsentHeaders.Key, options.ProxyKey);
             }
 
             // The resilience pipeline's total timeout is the one that applies.

@@ -1,4 +1,8 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ConsentGateway.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace ConsentGateway.Client;
@@ -9,17 +13,18 @@ namespace ConsentGateway.Client;
 /// </summary>
 internal sealed partial class ConsentGatewayTransport(HttpClient http, ILogger<ConsentGatewayTransport> logger)
 {
-    internal const string EvaluatePath = "api/v1/evaluate";
-    internal const string BatchPath = "api/v1/evaluate/batch";
+    // Relative to the base address, so that a gateway behind a path prefix is reached below it.
+    internal static readonly string EvaluatePath = ApiRoutes.EvaluatePath.TrimStart('/');
+    internal static readonly string BatchPath = ApiRoutes.EvaluateBatchPath.TrimStart('/');
+    internal static readonly string PolicyPath = ApiRoutes.PolicyPath.TrimStart('/');
 
     public async Task<ConsentResult> EvaluateAsync(ConsentQuestion question, CancellationToken cancellationToken)
     {
-        var wire = WireMapping.ToWire(question, question.Id);
         try
         {
-            using var content = JsonContent.Create(wire, WireJsonContext.Default.WireRequest);
-            var reply = await PostAsync(EvaluatePath, content, WireJsonContext.Default.WireResponse, cancellationToken).ConfigureAwait(false);
-            var result = WireMapping.FromWire(question, reply);
+            using var content = JsonContent.Create(ReplyMapping.ToBody(question), ClientJsonContext.Default.EvaluateBody);
+            var reply = await SendAsync(HttpMethod.Post, EvaluatePath, content, ClientJsonContext.Default.DecisionReply, cancellationToken).ConfigureAwait(false);
+            var result = ReplyMapping.ToResult(question, reply);
             if (result is null)
             {
                 LogUnexpected(logger, EvaluatePath);
@@ -27,6 +32,11 @@ internal sealed partial class ConsentGatewayTransport(HttpClient http, ILogger<C
             }
 
             return result;
+        }
+        catch (ConsentGatewayException exception) when (exception.Refusal is { } refusal)
+        {
+            LogRefused(logger, EvaluatePath, refusal.Status, refusal.Code);
+            return ConsentResult.Refused(question, refusal);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -37,11 +47,11 @@ internal sealed partial class ConsentGatewayTransport(HttpClient http, ILogger<C
 
     public async Task<IReadOnlyList<ConsentResult>> EvaluateBatchAsync(IReadOnlyList<ConsentQuestion> questions, CancellationToken cancellationToken)
     {
-        var wire = new WireBatchRequest([.. questions.Select(q => WireMapping.ToWire(q, q.Id))]);
+        var body = new BatchBody([.. questions.Select(ReplyMapping.ToBody)]);
         try
         {
-            using var content = JsonContent.Create(wire, WireJsonContext.Default.WireBatchRequest);
-            var reply = await PostAsync(BatchPath, content, WireJsonContext.Default.WireBatchResponse, cancellationToken).ConfigureAwait(false);
+            using var content = JsonContent.Create(body, ClientJsonContext.Default.BatchBody);
+            var reply = await SendAsync(HttpMethod.Post, BatchPath, content, ClientJsonContext.Default.BatchReply, cancellationToken).ConfigureAwait(false);
             if (reply?.Results is not { } results || results.Count != questions.Count)
             {
                 LogUnexpected(logger, BatchPath);
@@ -60,10 +70,15 @@ internal sealed partial class ConsentGatewayTransport(HttpClient http, ILogger<C
                     return AllUnavailable(questions);
                 }
 
-                mapped[i] = WireMapping.FromWire(question, answer) ?? ConsentResult.Unavailable(question);
+                mapped[i] = ReplyMapping.ToResult(question, answer) ?? ConsentResult.Unavailable(question);
             }
 
             return mapped;
+        }
+        catch (ConsentGatewayException exception) when (exception.Refusal is { } refusal)
+        {
+            LogRefused(logger, BatchPath, refusal.Status, refusal.Code);
+            return [.. questions.Select(question => ConsentResult.Refused(question, refusal))];
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -72,32 +87,86 @@ internal sealed partial class ConsentGatewayTransport(HttpClient http, ILogger<C
         }
     }
 
+    public async Task<PolicyResponse> GetPolicyAsync(CancellationToken cancellationToken)
+    {
+        PolicyResponse? policy;
+        try
+        {
+            policy = await SendAsync(HttpMethod.Get, PolicyPath, null, ClientJsonContext.Default.PolicyResponse, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not ConsentGatewayException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ConsentGatewayException($"The gateway's policy could not be read: {exception.Message}", exception);
+        }
+
+        return policy is { Document.ValueKind: JsonValueKind.Object } && !string.IsNullOrEmpty(policy.PolicyVersion)
+            ? policy
+            : throw new ConsentGatewayException("The gateway's answer to the policy read is not a policy (policyVersion and document).");
+    }
+
     internal static ConsentResult[] AllUnavailable(IReadOnlyList<ConsentQuestion> questions) =>
         [.. questions.Select(ConsentResult.Unavailable)];
 
-    private async Task<T?> PostAsync<T>(string path, HttpContent content, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    /// <exception cref="ConsentGatewayException">With a refusal: the gateway answered 4xx (not 408 or 429).</exception>
+    /// <exception cref="HttpRequestException">Any other non-2xx answer, or one that is not JSON.</exception>
+    private async Task<T?> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        var status = (int)response.StatusCode;
+        if (status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
         {
-            throw new HttpRequestException($"The gateway answered {(int)response.StatusCode}.", null, response.StatusCode);
+            var refusal = new GatewayRefusal(status, await ProblemCodeAsync(response.Content, cancellationToken).ConfigureAwait(false));
+            throw new ConsentGatewayException($"The gateway refused the call with {status} {refusal.Code}.", refusal);
         }
 
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (mediaType is null
-            || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                 || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"The gateway answered with content type '{mediaType}', not JSON.");
+            throw new HttpRequestException($"The gateway answered {status}.", null, response.StatusCode);
+        }
+
+        if (!IsJson(response.Content))
+        {
+            throw new HttpRequestException($"The gateway answered with content type '{response.Content.Headers.ContentType?.MediaType}', not JSON.");
         }
 
         return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Consent gateway call to {Path} failed; failing closed with GATEWAY_UNAVAILABLE")]
+    /// <summary>The <c>code</c> member of a problem answer, or null when the answer is not one.</summary>
+    private static async Task<string?> ProblemCodeAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (!IsJson(content))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var problem = await JsonDocument.ParseAsync(await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return problem.RootElement.ValueKind == JsonValueKind.Object
+                   && problem.RootElement.TryGetProperty(ProblemTypes.CodeMember, out var code)
+                   && code.ValueKind == JsonValueKind.String
+                ? code.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsJson(HttpContent content) =>
+        content.Headers.ContentType?.MediaType is { } mediaType
+        && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Consent gateway call to {Path} failed; failing closed with " + ReasonCodes.GatewayUnavailable)]
     private static partial void LogFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Consent gateway reply from {Path} was not understood; failing closed with GATEWAY_UNAVAILABLE")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Consent gateway reply from {Path} was not understood; failing closed with " + ReasonCodes.GatewayUnavailable)]
     private static partial void LogUnexpected(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Consent gateway refused the call to {Path} with {Status} {Code}; failing closed with " + ReasonCodes.GatewayUnavailable)]
+    private static partial void LogRefused(ILogger logger, string path, int status, string? code);
 }

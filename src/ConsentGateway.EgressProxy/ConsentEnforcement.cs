@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using ConsentGateway.Client;
 using ConsentGateway.Contracts;
-using ConsentGateway.Core.Accounts;
-using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +12,8 @@ namespace ConsentGateway.EgressProxy;
 /// The step of the YARP pipeline that applies a route's consent rule before the request is
 /// forwarded: classify the JSON body, ask the gateway about the data items it carries, then
 /// forward it unchanged (allow), forward it without the denied fields (partial), or refuse it
-/// (deny: 403; gateway unavailable: 503). Unclassified fields are removed on strict routes.
+/// (deny: 403; gateway unavailable: 503; the gateway refused the question, so the rule is wrong:
+/// 500). Unclassified fields are removed on strict routes.
 /// </summary>
 internal sealed class ConsentEnforcement(
     IConsentGatewayClient gateway,
@@ -23,6 +22,9 @@ internal sealed class ConsentEnforcement(
     EgressProxyMetrics metrics,
     ILogger<ConsentEnforcement> logger)
 {
+    // The gateway's refusals that are about the request's subject, not the route's rule.
+    private static readonly string[] SubjectProblems = [ProblemCodes.InvalidUserId, ProblemCodes.InvalidDeviceId, ProblemCodes.InvalidCountry];
+
     private readonly long _maxBodyBytes = options.Value.MaxBodyBytes;
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
@@ -31,7 +33,7 @@ internal sealed class ConsentEnforcement(
         if (!routes.TryGet(routeId, out var route))
         {
             EgressProxyLog.NoConsentRule(logger, routeId);
-            await ProxyProblems.WriteAsync(context, StatusCodes.Status500InternalServerError, "no-consent-rule",
+            await ProxyProblems.WriteAsync(context, StatusCodes.Status500InternalServerError, ProxyProblemCodes.NoConsentRule,
                 "The route has no consent rule; nothing is forwarded on it.");
             return;
         }
@@ -61,9 +63,9 @@ internal sealed class ConsentEnforcement(
             return Task.CompletedTask;
         });
 
-        if (await RequestBody.ReadAsync(request, _maxBodyBytes, context.RequestAborted) is not { } body)
+        if (await RequestBodyBuffer.ReadAsync(request, _maxBodyBytes, context.RequestAborted) is not { } body)
         {
-            return await RejectAsync(context, route, StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body is larger than {_maxBodyBytes} bytes.");
+            return await RejectAsync(context, route, StatusCodes.Status413PayloadTooLarge, ProblemCodes.BodyTooLarge, $"The body is larger than {_maxBodyBytes} bytes.");
         }
 
         var (classified, refusal) = Classify(request, body, route);
@@ -74,8 +76,7 @@ internal sealed class ConsentEnforcement(
 
         if (ReadSubject(request, route, classified) is not { } subject)
         {
-            return await RejectAsync(context, route, StatusCodes.Status400BadRequest, "invalid-subject",
-                $"The subject must be one valid id per source ({Describe(route)}); the country, when given, an ISO 3166-1 alpha-2 code.");
+            return await RejectInvalidSubjectAsync(context, route);
         }
 
         foreach (var header in route.SourceHeaders)
@@ -98,7 +99,7 @@ internal sealed class ConsentEnforcement(
         {
             if (subject.UserId is null && subject.DeviceAdId is null)
             {
-                return await RejectAsync(context, route, StatusCodes.Status400BadRequest, "missing-subject",
+                return await RejectAsync(context, route, StatusCodes.Status400BadRequest, ProblemCodes.MissingSubject,
                     $"The body carries data about a subject but names none ({Describe(route)}).");
             }
 
@@ -113,6 +114,15 @@ internal sealed class ConsentEnforcement(
                     Data = [.. dataItems],
                 },
                 context.RequestAborted);
+
+            // Refused questions got no decision: their answers carry none.
+            if (result.GatewayRefusal is { } gatewayRefusal)
+            {
+                return SubjectProblems.Contains(gatewayRefusal.Code, StringComparer.Ordinal)
+                    ? await RejectInvalidSubjectAsync(context, route)
+                    : await MisconfiguredAsync(context, route, gatewayRefusal);
+            }
+
             answerHeaders[ConsentHeaders.Decision] = result.Decision;
             if (result.DecisionId is { } decisionId)
             {
@@ -121,14 +131,14 @@ internal sealed class ConsentEnforcement(
 
             if (result.IsGatewayUnavailable)
             {
-                await WriteRefusalAsync(context, route, StatusCodes.Status503ServiceUnavailable, "gateway-unavailable",
+                await WriteRefusalAsync(context, route, StatusCodes.Status503ServiceUnavailable, ProxyProblemCodes.GatewayUnavailable,
                     "The consent gateway could not be asked; nothing is forwarded (fail closed).", result);
                 return EgressOutcome.GatewayUnavailable;
             }
 
             if (result.Allowed.Count == 0)
             {
-                await WriteRefusalAsync(context, route, StatusCodes.Status403Forbidden, "consent-denied",
+                await WriteRefusalAsync(context, route, StatusCodes.Status403Forbidden, ProxyProblemCodes.ConsentDenied,
                     $"None of the data may go to {route.Partner}.", result);
                 return EgressOutcome.Denied;
             }
@@ -146,7 +156,7 @@ internal sealed class ConsentEnforcement(
             answerHeaders[ConsentHeaders.Removed] = string.Join(',', removed);
         }
 
-        RequestBody.Replace(request, body);
+        RequestBodyBuffer.Replace(request, body);
         EgressProxyLog.Forwarded(logger, route.RouteId, result?.Decision ?? "none", result?.DecisionId, removed.Count - unclassifiedRemoved, unclassifiedRemoved);
         return removed.Count > 0 ? EgressOutcome.Redacted : EgressOutcome.Forwarded;
     }
@@ -163,13 +173,13 @@ internal sealed class ConsentEnforcement(
 
         if (request.Headers.ContentEncoding is { Count: > 0 } encoding && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, new Refusal(StatusCodes.Status415UnsupportedMediaType, "unsupported-content-encoding",
+            return (null, new Refusal(StatusCodes.Status415UnsupportedMediaType, ProxyProblemCodes.UnsupportedContentEncoding,
                 "The proxy reads uncompressed bodies only; send the body without Content-Encoding."));
         }
 
         if (!IsJson(request.ContentType))
         {
-            return (null, new Refusal(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+            return (null, new Refusal(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
                 "The proxy classifies JSON bodies only (application/json or +json); other bodies are not forwarded."));
         }
 
@@ -177,11 +187,11 @@ internal sealed class ConsentEnforcement(
         {
             return ClassifiedBody.Parse(body, route.Fields) is { } classified
                 ? (classified, null)
-                : (null, new Refusal(StatusCodes.Status400BadRequest, "unclassifiable-body", "The body must be a JSON object or array."));
+                : (null, new Refusal(StatusCodes.Status400BadRequest, ProxyProblemCodes.UnclassifiableBody, "The body must be a JSON object or array."));
         }
         catch (JsonException)
         {
-            return (null, new Refusal(StatusCodes.Status400BadRequest, "malformed-json", "The body is not well-formed JSON (or repeats a property)."));
+            return (null, new Refusal(StatusCodes.Status400BadRequest, ProblemCodes.MalformedJson, "The body is not well-formed JSON (or repeats a property)."));
         }
     }
 
@@ -193,13 +203,18 @@ internal sealed class ConsentEnforcement(
         var root = body?.Root;
         if ((route.UserId is not null && (!route.UserId.TryRead(request, root, out userId) || (userId is not null && !SubjectIds.IsValid(userId))))
             || (route.DeviceAdId is not null && (!route.DeviceAdId.TryRead(request, root, out deviceAdId) || (deviceAdId is not null && !SubjectIds.IsValid(deviceAdId))))
-            || (route.Country is not null && (!route.Country.TryRead(request, root, out country) || (country is not null && !CountryCode.TryParse(country, out _)))))
+            || (route.Country is not null && (!route.Country.TryRead(request, root, out country) || (country is not null && !IsCountryCode(country)))))
         {
             return null;
         }
 
         return new Subject(userId, deviceAdId, country);
     }
+
+    // The shape of an ISO 3166-1 alpha-2 code; whether it is an assigned one the gateway checks
+    // (invalid-country, answered as invalid-subject too).
+    private static bool IsCountryCode(string country) =>
+        country.Length == 2 && char.IsAsciiLetterUpper(country[0]) && char.IsAsciiLetterUpper(country[1]);
 
     private static string Describe(ConsentRoute route) =>
         string.Join(", ", new[] { ("user id", route.UserId), ("device id", route.DeviceAdId), ("country", route.Country) }
@@ -226,6 +241,19 @@ internal sealed class ConsentEnforcement(
         return EgressOutcome.Rejected;
     }
 
+    private Task<EgressOutcome> RejectInvalidSubjectAsync(HttpContext context, ConsentRoute route) =>
+        RejectAsync(context, route, StatusCodes.Status400BadRequest, ProxyProblemCodes.InvalidSubject,
+            $"The subject must be one valid id per source ({Describe(route)}); the country, when given, an ISO 3166-1 alpha-2 code.");
+
+    /// <summary>The gateway refused the route's question as invalid: the rule (or the key) is wrong, not the request.</summary>
+    private async Task<EgressOutcome> MisconfiguredAsync(HttpContext context, ConsentRoute route, GatewayRefusal refusal)
+    {
+        EgressProxyLog.MisconfiguredRule(logger, route.RouteId, refusal.Status, refusal.Code);
+        await ProxyProblems.WriteAsync(context, StatusCodes.Status500InternalServerError, ProxyProblemCodes.MisconfiguredRule,
+            $"The consent gateway refused this route's question ({refusal.Status} {refusal.Code}): the rule {route.Setting} names what the gateway does not accept; nothing is forwarded.");
+        return EgressOutcome.Misconfigured;
+    }
+
     private async Task WriteRefusalAsync(HttpContext context, ConsentRoute route, int status, string code, string detail, ConsentResult result)
     {
         EgressProxyLog.Refused(logger, route.RouteId, status, code, result.DecisionId);
@@ -234,7 +262,7 @@ internal sealed class ConsentEnforcement(
             ["partner"] = route.Partner,
             ["decision"] = result.Decision,
             ["reasons"] = result.Reasons,
-            ["denied"] = result.Denied.Select(denial => new Dictionary<string, string> { ["data"] = denial.Data, ["reason"] = denial.Reason }).ToList(),
+            ["denied"] = result.Denied.Select(denial => new DenialResponse(denial.Data, denial.Reason)).ToList(),
         };
         if (result.DecisionId is { } decisionId)
         {

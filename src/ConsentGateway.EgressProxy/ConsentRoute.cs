@@ -1,158 +1,17 @@
-using System.Text.Json.Nodes;
 using ConsentGateway.Contracts;
-using ConsentGateway.Core.Accounts;
-using ConsentGateway.Core.Policy;
-using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;
-
-/// <summary>A classification of a JSON field: the data item it carries, or none (pass-through).</summary>
-internal sealed record FieldRule(string Path, string? DataItem)
-{
-    public bool IsPassThrough => DataItem is null;
-}
-
-/// <summary>
-/// The field rules of a route as a tree following the JSON body: a node's rule covers the field at
-/// that path and everything below it, unless a deeper node has a rule of its own.
-/// </summary>
-internal sealed class FieldTree
-{
-    private Dictionary<string, FieldTree>? _children;
-
-    public FieldRule? Rule { get; private set; }
-
-    /// <summary>True when rules exist below this node.</summary>
-    public bool HasChildren => _children is { Count: > 0 };
-
-    public FieldTree? Child(string segment) =>
-        _children is not null && _children.TryGetValue(segment, out var child) ? child : null;
-
-    /// <summary>Adds a rule; false when its path already has one.</summary>
-    public bool TryAdd(JsonFieldPath path, FieldRule rule)
-    {
-        var node = this;
-        foreach (var segment in path.Segments)
-        {
-            node._children ??= new Dictionary<string, FieldTree>(StringComparer.Ordinal);
-            if (!node._children.TryGetValue(segment, out var child))
-            {
-                child = new FieldTree();
-                node._children.Add(segment, child);
-            }
-
-            node = child;
-        }
-
-        if (node.Rule is not null)
-        {
-            return false;
-        }
-
-        node.Rule = rule;
-        return true;
-    }
-}
-
-/// <summary>Reads one string value from a header or from a JSON body field.</summary>
-internal sealed class ValueReader
-{
-    private readonly JsonFieldPath? _path;
-
-    private ValueReader(string? header, JsonFieldPath? path)
-    {
-        Header = header;
-        _path = path;
-    }
-
-    /// <summary>The header the value is read from (removed before forwarding), or null for a body field.</summary>
-    public string? Header { get; }
-
-    public string Describe() => Header is not null ? $"header {Header}" : $"body field {_path}";
-
-    /// <summary>The value, null when absent; false when present but not a single string.</summary>
-    public bool TryRead(HttpRequest request, JsonNode? body, out string? value)
-    {
-        value = null;
-        if (Header is not null)
-        {
-            var values = request.Headers[Header];
-            if (values.Count > 1)
-            {
-                return false;
-            }
-
-            value = values.Count == 1 ? values[0] : null;
-            return true;
-        }
-
-        var node = body;
-        foreach (var segment in _path!.Segments)
-        {
-            node = node is JsonObject obj && obj.TryGetPropertyValue(segment, out var child) ? child : null;
-            if (node is null)
-            {
-                return true;
-            }
-        }
-
-        if (node is JsonValue text && text.TryGetValue(out string? s))
-        {
-            value = s;
-            return true;
-        }
-
-        return false;
-    }
-
-    public static ValueReader? Create(ValueSource? source, string setting, List<string> failures)
-    {
-        if (source is null)
-        {
-            return null;
-        }
-
-        var hasHeader = !string.IsNullOrWhiteSpace(source.Header);
-        var hasPath = !string.IsNullOrWhiteSpace(source.JsonPath);
-        if (hasHeader == hasPath)
-        {
-            failures.Add($"{setting} needs exactly one of Header and JsonPath.");
-            return null;
-        }
-
-        if (hasHeader)
-        {
-            if (!source.Header!.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            {
-                failures.Add($"{setting}:Header '{source.Header}' is not a header name.");
-                return null;
-            }
-
-            if (source.Header!.StartsWith(ConsentHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                failures.Add($"{setting}:Header may not start with {ConsentHeaders.Prefix} (those headers are the proxy's own).");
-                return null;
-            }
-
-            return new ValueReader(source.Header, null);
-        }
-
-        if (!JsonFieldPath.TryParse(source.JsonPath, out var path, out var error) || path.HasWildcard)
-        {
-            failures.Add($"{setting}:JsonPath: {(path is null ? error : "a subject field names one field, without [*]")}.");
-            return null;
-        }
-
-        return new ValueReader(null, path);
-    }
-}
 
 /// <summary>A route's consent rule, checked and compiled from <see cref="ConsentRouteOptions"/>.</summary>
 internal sealed class ConsentRoute
 {
-    private ConsentRoute(string routeId, string partner, string? via, bool strict, FieldTree fields)
+    // The data item of each entry of Fields, in order, to name Fields:<i>:Data in messages.
+    private readonly IReadOnlyList<string> _fieldData;
+
+    private ConsentRoute(string routeId, string partner, string? via, bool strict, FieldTree fields, IReadOnlyList<string> fieldData)
     {
         RouteId = routeId;
+        _fieldData = fieldData;
         Partner = partner;
         Via = via;
         Strict = strict;
@@ -160,6 +19,9 @@ internal sealed class ConsentRoute
     }
 
     public string RouteId { get; }
+
+    /// <summary>The rule's configuration key, <c>ConsentProxy:Routes:&lt;routeId&gt;</c>.</summary>
+    public string Setting => SettingOf(RouteId);
 
     public string Partner { get; }
 
@@ -181,7 +43,7 @@ internal sealed class ConsentRoute
     /// <summary>Compiles a rule, adding a message naming the setting for each problem (null when there are any).</summary>
     public static ConsentRoute? Compile(string routeId, ConsentRouteOptions options, List<string> failures)
     {
-        var setting = $"{ConsentProxyOptions.SectionName}:Routes:{routeId}";
+        var setting = SettingOf(routeId);
         var before = failures.Count;
         if (!SubjectIds.IsValid(options.Partner))
         {
@@ -205,7 +67,8 @@ internal sealed class ConsentRoute
         for (var i = 0; i < options.Fields.Count; i++)
         {
             var field = options.Fields[i];
-            if (!SubjectIds.IsValid(field.Data))
+            // Whether the policy knows the item is checked against the gateway's policy at start (CheckAgainst).
+            if (string.IsNullOrWhiteSpace(field.Data))
             {
                 failures.Add($"{setting}:Fields:{i}:Data is required: the data item the field carries, e.g. ip_address.");
             }
@@ -228,7 +91,7 @@ internal sealed class ConsentRoute
             return null;
         }
 
-        return new ConsentRoute(routeId, options.Partner!, options.Via, options.Strict, fields)
+        return new ConsentRoute(routeId, options.Partner!, options.Via, options.Strict, fields, [.. options.Fields.Select(field => field.Data!)])
         {
             UserId = userId,
             DeviceAdId = deviceAdId,
@@ -236,6 +99,28 @@ internal sealed class ConsentRoute
             SourceHeaders = [.. new[] { userId, deviceAdId, country }.Select(reader => reader?.Header).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)],
         };
     }
+
+    /// <summary>Adds a message naming the setting for each partner or data item of the rule that <paramref name="policy"/> does not know.</summary>
+    public void CheckAgainst(PolicyNames policy, List<string> failures)
+    {
+        foreach (var (name, partner) in new[] { ("Partner", Partner), ("Via", Via) })
+        {
+            if (partner is not null && !policy.Partners.Contains(partner))
+            {
+                failures.Add($"{Setting}:{name} '{partner}' is not a partner of the gateway's policy {policy.Version} (its partners: {string.Join(", ", policy.Partners.Order(StringComparer.Ordinal))}).");
+            }
+        }
+
+        for (var i = 0; i < _fieldData.Count; i++)
+        {
+            if (!policy.DataItems.Contains(_fieldData[i]))
+            {
+                failures.Add($"{Setting}:Fields:{i}:Data '{_fieldData[i]}' is not a data item of the gateway's policy {policy.Version} (its data items: {string.Join(", ", policy.DataItems.Order(StringComparer.Ordinal))}).");
+            }
+        }
+    }
+
+    private static string SettingOf(string routeId) => $"{ConsentProxyOptions.SectionName}:Routes:{routeId}";
 
     private static void AddRule(FieldTree fields, string? text, string? dataItem, string setting, List<string> failures)
     {

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
-using ConsentGateway.Client;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.EgressProxy;
 
@@ -41,7 +38,8 @@ public static class EgressProxyServer
         overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
 
-        // Fail fast: a bad rule or client setting stops the proxy before it listens.
+        // Fail fast: a bad rule or client setting stops the proxy here; a rule naming what the
+        // gateway's policy does not know stops it at start (StartupPolicyCheck), before it listens.
         app.Services.GetRequiredService<ConsentRoutes>();
         app.MapConsentEgressProxy();
         return app;
@@ -69,33 +67,5 @@ public static class EgressProxyServer
         var fileSource = new JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
         fileSource.ResolveFileProvider();
         sources.Insert(afterFiles, fileSource);
-    }
-
-    public static IServiceCollection AddConsentEgressProxy(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddConsentGatewayClient(configuration.GetSection("ConsentGateway"));
-        services.AddOptions<ConsentProxyOptions>().Bind(configuration.GetSection(ConsentProxyOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentProxyOptions>, ConsentProxyOptionsValidator>());
-        services.AddSingleton<ConsentRoutes>();
-        services.AddSingleton<ConsentEnforcement>();
-        services.AddSingleton<EgressProxyMetrics>();
-        services.AddReverseProxy()
-            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
-            // Partners learn nothing of the internal network: no X-Forwarded-* unless a route asks.
-            .AddTransforms(context => context.UseDefaultForwarders = false);
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapConsentEgressProxy(this IEndpointRouteBuilder endpoints)
-    {
-        var enforcement = endpoints.ServiceProvider.GetRequiredService<ConsentEnforcement>();
-        endpoints.MapReverseProxy(proxy =>
-        {
-            proxy.Use((context, next) => enforcement.InvokeAsync(context, next));
-            proxy.UseSessionAffinity();
-            proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
-        });
-        return endpoints;
     }
 }

@@ -1,14 +1,15 @@
+using ConsentGateway.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;
 
-/// <summary>The proxy's own answers: RFC 9457 problems with a stable <c>code</c>, as the gateway's.</summary>
+/// <summary>The proxy's own answers: RFC 9457 problems with a stable <c>code</c> (<see cref="ProxyProblemCodes"/>), as the gateway's.</summary>
 internal static class ProxyProblems
 {
     public static Task WriteAsync(HttpContext context, int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
-        var members = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
-        return Results.Problem(detail, statusCode: status, title: Title(status), type: "urn:consent-gateway:problem:" + code, extensions: members)
+        var members = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { [ProblemTypes.CodeMember] = code };
+        return Results.Problem(detail, statusCode: status, title: Title(status), type: ProblemTypes.Of(code), extensions: members)
             .ExecuteAsync(context);
     }
 

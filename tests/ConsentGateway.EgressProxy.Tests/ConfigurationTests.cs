@@ -1,4 +1,8 @@
+using System.Text.Json;
+using ConsentGateway.Client;
+using ConsentGateway.Contracts;
 using ConsentGateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.EgressProxy.Tests;
@@ -11,7 +15,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task The_test_configuration_itself_starts()
     {
-        await using var app = EgressProxyServer.Build([.. ProxyUnderTest.Arguments(Partner)]);
+        await using var app = EgressProxyServer.Build([.. ProxyUnderTest.Arguments(Partner)], WithFakeGateway);
         await app.StartAsync();
         await app.StopAsync();
     }
@@ -73,7 +77,7 @@ public sealed class ConfigurationTests
     public async Task The_shipped_example_configuration_starts_and_the_command_line_overrides_it()
     {
         string[] example = ["--config", ExampleConfiguration, "--urls", "http://127.0.0.1:0", "--ConsentGateway:ProxyKey", "k"];
-        await using (var app = EgressProxyServer.Build(example))
+        await using (var app = EgressProxyServer.Build(example, services => services.AddSingleton<IConsentGatewayClient>(ShippedPolicyGateway())))
         {
             await app.StartAsync();
             await app.StopAsync();
@@ -86,6 +90,16 @@ public sealed class ConfigurationTests
     [Fact]
     public void A_configuration_file_that_does_not_exist_stops_the_proxy() =>
         Assert.Throws<FileNotFoundException>(() => EgressProxyServer.Build(["--config", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json")]));
+
+    // The gateway a started proxy reads its policy from (the default fake knows every name of the test routes).
+    private static void WithFakeGateway(IServiceCollection services) => services.AddSingleton<IConsentGatewayClient>(new FakeConsentGateway());
+
+    // A gateway on the shipped policy document: the example must start against the quick start's gateway.
+    private static FakeConsentGateway ShippedPolicyGateway()
+    {
+        var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "ConsentGateway.Core", "Policy", "default-policy.json"))).RootElement;
+        return new FakeConsentGateway { Policy = () => new PolicyResponse(document.GetProperty("policyVersion").GetString()!, document) };
+    }
 
     private static string ExampleConfiguration => Path.Combine(Repository.Root, "deploy", "egress-proxy", "egress-proxy.example.json");
 }

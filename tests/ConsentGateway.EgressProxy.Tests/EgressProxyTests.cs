@@ -108,6 +108,40 @@ public sealed class EgressProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_question_the_gateway_refuses_is_the_proxys_misconfiguration_500_logged_with_the_route_and_no_id()
+    {
+        _proxy.Gateway.Answer = question => ConsentResult.Refused(question, new GatewayRefusal(400, "unknown-data-item"));
+
+        using var answer = await SendAsync("/google/e", AllowBody);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+        var problem = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        Assert.Equal(("misconfigured-rule", "urn:consent-gateway:problem:misconfigured-rule"), ((string?)problem["code"], (string?)problem["type"]));
+        Assert.Contains("ConsentProxy:Routes:google", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Null(Header(answer, "X-Consent-Decision"));
+        Assert.Empty(_proxy.Partner.Requests);
+        var logs = string.Join('\n', _proxy.Logs.Events);
+        Assert.Contains("Route google: the consent gateway refused the rule's question with 400 unknown-data-item", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway-unavailable", logs, StringComparison.Ordinal);
+        foreach (var secret in (string[])[UserId, "ad-0815", "203.0.113.7"])
+        {
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_country_the_gateway_refuses_is_the_callers_invalid_subject()
+    {
+        _proxy.Gateway.Answer = question => ConsentResult.Refused(question, new GatewayRefusal(400, "invalid-country"));
+
+        using var answer = await SendAsync("/google/e", """{"ip":"1","country":"ZZ"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("invalid-subject", (string?)JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["code"]);
+        Assert.Empty(_proxy.Partner.Requests);
+    }
+
+    [Fact]
     public async Task A_strict_route_removes_fields_no_rule_classifies_even_when_everything_is_allowed()
     {
         using var answer = await SendAsync("/google/e", """{"ip":"1","debug":{"sessionToken":"s3cret"},"user":{"name":"Alice"},"event":"x"}""");

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using ConsentGateway.Client;
+using ConsentGateway.Contracts;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +44,28 @@ internal sealed class FakeConsentGateway : IConsentGatewayClient
 
     public Task<IReadOnlyList<ConsentResult>> EvaluateBatchAsync(IReadOnlyList<ConsentQuestion> questions, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The proxy asks one question per request.");
+
+    /// <summary>The policy the proxy reads at start; by default one that knows every name of the test routes.</summary>
+    public Func<PolicyResponse> Policy { get; set; } = () => KnownPolicy;
+
+    public static PolicyResponse KnownPolicy { get; } = new("2020-04-06", JsonSerializer.SerializeToElement(new
+    {
+        neverShared = new[] { "email" },
+        partnerships = new[]
+        {
+            new { id = "ad-platforms", data = new[] { "ip_address", "mobile_ad_id" } },
+            new { id = "app-campaign-measurement", data = new[] { "ad_interactions", "mobile_ad_id" } },
+        },
+        partners = new[]
+        {
+            new { id = "google", partnership = "ad-platforms", role = "controller" },
+            new { id = "facebook", partnership = "ad-platforms", role = "controller" },
+            new { id = "example-advertiser", partnership = "app-campaign-measurement", role = "advertiser" },
+            new { id = "example-processor", partnership = "app-campaign-measurement", role = "processor" },
+        },
+    }));
+
+    public Task<PolicyResponse> GetPolicyAsync(CancellationToken cancellationToken = default) => Task.FromResult(Policy());
 }
 
 /// <summary>

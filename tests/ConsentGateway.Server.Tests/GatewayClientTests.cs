@@ -5,7 +5,8 @@ namespace ConsentGateway.Server.Tests;
 
 /// <summary>
 /// The .NET client (src/ConsentGateway.Client) against the real self-hosted gateway: the wire
-/// contract both sides wrote separately agrees, and a stopped gateway is a fail-closed deny.
+/// contract agrees (the client's replies are read separately from the gateway's records), a
+/// refused question is told from a stopped gateway, and both are a fail-closed deny.
 /// </summary>
 public sealed class GatewayClientTests : IAsyncLifetime
 {
@@ -54,6 +55,22 @@ public sealed class GatewayClientTests : IAsyncLifetime
         Assert.Equal(["partial", "deny"], batch.Select(r => r.Decision));
         Assert.Equal("UNKNOWN_PARTNER", batch[1].Denied.Single(d => d.Data == "ip_address").Reason);
         Assert.DoesNotContain(batch, r => r.IsGatewayUnavailable);
+    }
+
+    [Fact]
+    public async Task The_client_reads_the_policy_and_tells_a_question_the_gateway_refuses_from_an_unavailable_gateway()
+    {
+        var client = _services.GetRequiredService<IConsentGatewayClient>();
+
+        var policy = await client.GetPolicyAsync();
+        var refused = await client.EvaluateAsync(new ConsentQuestion { Partner = "google", UserId = "anyone", Data = ["ip_adress"] });
+
+        Assert.Equal("2020-04-06", policy.PolicyVersion);
+        Assert.Contains(policy.Document.GetProperty("partnerships").EnumerateArray(), p => p.GetProperty("id").GetString() == "ad-platforms");
+        Assert.Equal(new GatewayRefusal(400, "unknown-data-item"), refused.GatewayRefusal);
+        Assert.True(refused.IsGatewayUnavailable);
+        await _server.StopAsync();
+        Assert.Null((await client.EvaluateAsync(new ConsentQuestion { Partner = "google", UserId = "anyone", Data = ["ip_address"] })).GatewayRefusal);
     }
 
     [Fact]

@@ -63,9 +63,10 @@ public sealed class YarpEgressProxy : IAsyncDisposable
 
     /// <summary>
     /// Starts the proxy asking <paramref name="gateway"/> with <paramref name="proxyKey"/> and
-    /// forwarding every route to <paramref name="partner"/>.
+    /// forwarding every route to <paramref name="partner"/>; <paramref name="overrides"/> are
+    /// further command-line settings (e.g. a rule changed).
     /// </summary>
-    public static async Task<YarpEgressProxy> StartAsync(Uri gateway, string proxyKey, Uri partner)
+    public static async Task<YarpEgressProxy> StartAsync(Uri gateway, string proxyKey, Uri partner, params string[] overrides)
     {
         var args = new List<string>
         {
@@ -102,6 +103,7 @@ public sealed class YarpEgressProxy : IAsyncDisposable
             }
         }
 
+        args.AddRange(overrides);
         var logs = new CapturedLogs();
         var app = EgressProxyServer.Build([.. args], services =>
         {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ConsentGateway.Testing;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 using static ConsentGateway.Server.Tests.EndToEnd.YarpEgressProxy;
 using static ConsentGateway.Server.Tests.GatewayServer;
@@ -331,7 +332,8 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
     [Fact]
     public async Task When_the_gateway_is_stopped_requests_get_503_and_nothing_reaches_the_partner()
     {
-        var gateway = new GatewayServer();
+        // On the policy of the proxy's routes (the proxy checks them against it at start).
+        var gateway = new EgressGateway();
         await gateway.InitializeAsync();
         await using var stopped = new OwnedGateway(gateway);
         await using var proxy = await YarpEgressProxy.StartAsync(gateway.BaseAddress, gateway.ProxyKey, _partner.BaseAddress);
@@ -371,6 +373,32 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
             Assert.Null(answer.DecisionId);
             NeverReached(answer);
         }
+    }
+
+    [Fact]
+    public async Task A_rule_naming_a_data_item_the_gateways_policy_does_not_know_stops_the_proxy_at_start()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            YarpEgressProxy.StartAsync(server.BaseAddress, server.ProxyKey, _partner.BaseAddress, "--ConsentProxy:Routes:facebook:Fields:0:Data", "ip_adress"));
+
+        Assert.Contains("ConsentProxy:Routes:facebook:Fields:0:Data 'ip_adress' is not a data item of the gateway's policy", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_the_gateway_refuses_is_a_500_misconfigured_rule_not_a_gateway_outage()
+    {
+        // The limited key may ask about google only: the facebook route's every question is refused (403 proxy-not-allowed).
+        await using var limited = await YarpEgressProxy.StartAsync(server.BaseAddress, server.LimitedProxyKey, _partner.BaseAddress);
+        var us = await AccountAsync("US");
+
+        var refused = await SendAsync(limited, FacebookRoute, us, Body("""{"event":"app_open","country":"US","ip":"203.0.113.7"}"""));
+        var allowed = await UntilAnsweredAsync(Setup, () => SendAsync(limited, GoogleRoute, us, Body("""{"event":"app_open","country":"US","ip":"203.0.113.7"}""")), a => a.Forwarded, "google, limited key, US account");
+
+        Assert.Equal((HttpStatusCode.InternalServerError, "misconfigured-rule"), (refused.Status, (string?)refused.Problem!["code"]));
+        NeverReached(refused);
+        Assert.Equal("allow", allowed.Decision);
+        Assert.Contains(limited.Logs, log => log.Contains("Route facebook: the consent gateway refused the rule's question with 403 proxy-not-allowed", StringComparison.Ordinal));
+        AssertInvariants(limited);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace ConsentGateway.EgressProxy;
 
 /// <summary>Reads a request body whole (within a limit) and puts back what is to be forwarded.</summary>
-internal static class RequestBody
+internal static class RequestBodyBuffer
 {
     /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)

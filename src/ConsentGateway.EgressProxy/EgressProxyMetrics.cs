@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace ConsentGateway.EgressProxy;
+
+/// <summary>The proxy's counters (meter <c>ConsentGateway.EgressProxy</c>).</summary>
+internal sealed class EgressProxyMetrics
+{
+    public const string MeterName = "ConsentGateway.EgressProxy";
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _removedFields;
+
+    public EgressProxyMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("consent.proxy.requests", description: "Requests through the egress proxy, by route and outcome.");
+        _removedFields = meter.CreateCounter<long>("consent.proxy.removed_fields", description: "Body fields removed before forwarding, by route and cause (denied, unclassified).");
+    }
+
+    public void Request(string route, EgressOutcome outcome) =>
+        _requests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+
+    public void Removed(string route, string cause, int count)
+    {
+        if (count > 0)
+        {
+            _removedFields.Add(count, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("cause", cause));
+        }
+    }
+}

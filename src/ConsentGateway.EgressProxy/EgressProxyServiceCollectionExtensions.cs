@@ -1,0 +1,32 @@
+using ConsentGateway.Client;
+using ConsentGateway.EgressProxy;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the redacting egress proxy (<see cref="EgressProxyServer"/> hosts it).</summary>
+public static class EgressProxyServiceCollectionExtensions
+{
+    /// <summary>
+    /// The gateway client (section <c>ConsentGateway</c>), the consent rules (section
+    /// <c>ConsentProxy</c>, checked against the gateway's policy at start) and YARP (section <c>ReverseProxy</c>).
+    /// </summary>
+    public static IServiceCollection AddConsentEgressProxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddConsentGatewayClient(configuration.GetSection(ConsentGatewayClientOptions.SectionName));
+        services.AddOptions<ConsentProxyOptions>().Bind(configuration.GetSection(ConsentProxyOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentProxyOptions>, ConsentProxyOptionsValidator>());
+        services.TryAddSingleton<ConsentRoutes>();
+        services.TryAddSingleton<ConsentEnforcement>();
+        services.TryAddSingleton<EgressProxyMetrics>();
+        services.AddHostedService<StartupPolicyCheck>();
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            // Partners learn nothing of the internal network: no X-Forwarded-* unless a route asks.
+            .AddTransforms(context => context.UseDefaultForwarders = false);
+        return services;
+    }
+}
