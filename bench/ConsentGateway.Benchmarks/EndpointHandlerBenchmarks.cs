@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Http;
@@ -56,10 +57,10 @@ public class EndpointHandlerBenchmarks
         _endpoints = _services.GetRequiredService<EvaluationEndpoints>();
         _context = new DefaultHttpContext();
         var headers = _context.Request.Headers;
-        headers["X-Consent-Key"] = Key;
-        headers["X-Consent-Partner"] = "google";
-        headers["X-Consent-User"] = "u1";
-        headers["X-Consent-Data"] = "ip_address,mobile_ad_id";
+        headers[ConsentHeaders.Key] = Key;
+        headers[ConsentHeaders.Partner] = "google";
+        headers[ConsentHeaders.User] = "u1";
+        headers[ConsentHeaders.Data] = "ip_address,mobile_ad_id";
         Check().AsTask().Wait();
         Batch().AsTask().Wait();
     }
@@ -79,7 +80,7 @@ public class EndpointHandlerBenchmarks
     public async ValueTask<long> Batch()
     {
         var context = new DefaultHttpContext();
-        context.Request.Headers["X-Consent-Key"] = Key;
+        context.Request.Headers[ConsentHeaders.Key] = Key;
         context.Request.ContentType = "application/json";
         context.Request.ContentLength = _batchBody.Length;
         context.Request.Body = new MemoryStream(_batchBody, writable: false);

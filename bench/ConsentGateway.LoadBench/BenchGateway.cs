@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using ConsentGateway.Contracts;
 using ConsentGateway.Http;
 using ConsentGateway.Server;
 using ConsentGateway.Testing;
@@ -84,10 +85,10 @@ internal sealed class BenchGateway : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/check");
-            request.Headers.Add("X-Consent-Key", ProxyKey);
-            request.Headers.Add("X-Consent-Partner", "google");
-            request.Headers.Add("X-Consent-User", userId);
-            request.Headers.Add("X-Consent-Data", data);
+            request.Headers.Add(ConsentHeaders.Key, ProxyKey);
+            request.Headers.Add(ConsentHeaders.Partner, "google");
+            request.Headers.Add(ConsentHeaders.User, userId);
+            request.Headers.Add(ConsentHeaders.Data, data);
             using var response = await Client.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
@@ -98,7 +99,7 @@ internal sealed class BenchGateway : IAsyncDisposable
             if (attempt == 600)
             {
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"Account {userId} was not allowed after {attempt} checks: {response.StatusCode} {string.Join(',', response.Headers.GetValues("X-Consent-Reason"))}"));
+                    $"Account {userId} was not allowed after {attempt} checks: {response.StatusCode} {string.Join(',', response.Headers.GetValues(ConsentHeaders.Reason))}"));
             }
         }
     }

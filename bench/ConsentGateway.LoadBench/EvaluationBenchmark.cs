@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using Microsoft.AspNetCore.Builder;
@@ -82,7 +83,7 @@ internal static class EvaluationBenchmark
             wrk.body = file:read("*a")
             file:close()
             wrk.headers["Content-Type"] = "application/json"
-            wrk.headers["X-Consent-Key"] = "{{BenchGateway.ProxyKey}}"
+            wrk.headers["{{ConsentHeaders.Key}}"] = "{{BenchGateway.ProxyKey}}"
             """);
 
         await Wrk.RunAsync(Url(gateway, "/api/v1/evaluate/batch"), script, Threads, connections, TimeSpan.FromSeconds(3));
@@ -159,12 +160,12 @@ internal static class EvaluationBenchmark
         function init(args)
             i = offset or 0
         end
-        wrk.headers["X-Consent-Key"] = "{{BenchGateway.ProxyKey}}"
-        wrk.headers["X-Consent-Partner"] = "google"
-        wrk.headers["X-Consent-Data"] = "{{Data}}"
+        wrk.headers["{{ConsentHeaders.Key}}"] = "{{BenchGateway.ProxyKey}}"
+        wrk.headers["{{ConsentHeaders.Partner}}"] = "google"
+        wrk.headers["{{ConsentHeaders.Data}}"] = "{{Data}}"
         function request()
             i = (i + 1) % accounts
-            wrk.headers["X-Consent-User"] = "bench-" .. i
+            wrk.headers["{{ConsentHeaders.User}}"] = "bench-" .. i
             return wrk.format("GET", "/api/v1/check")
         end
         """);

@@ -18,6 +18,13 @@ public partial class VocabularyDocumentedTests
     }
 
     [Fact]
+    public void The_redacting_proxy_guide_names_every_code_the_proxy_answers()
+    {
+        var guide = File.ReadAllText(Path.Combine(Repository.Root, "docs", "redacting-proxy.md"));
+        Assert.All(ProxyProblemCodes.All, code => Assert.Contains($"`{code}`", guide, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_catalog_has_no_code_twice_and_every_code_has_the_problem_type_form()
     {
         Assert.Equal(ProblemCodes.All.Count, ProblemCodes.All.Distinct(StringComparer.Ordinal).Count());
