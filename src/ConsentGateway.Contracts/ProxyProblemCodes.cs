@@ -16,6 +16,9 @@ public static class ProxyProblemCodes
     /// <summary>500: the gateway refused the route's question as invalid, so the route's rule is wrong.</summary>
     public const string MisconfiguredRule = "misconfigured-rule";
 
+    /// <summary>500: the request matched a route that has no consent rule.</summary>
+    public const string NoConsentRule = "no-consent-rule";
+
     /// <summary>400: a subject id in the request does not have the shape of one (<see cref="SubjectIds"/>).</summary>
     public const string InvalidSubject = "invalid-subject";
 
@@ -28,7 +31,7 @@ public static class ProxyProblemCodes
     /// <summary>Every code the proxy answers, its own and the gateway's it shares.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        ConsentDenied, GatewayUnavailable, MisconfiguredRule, InvalidSubject, UnsupportedContentEncoding, UnclassifiableBody,
+        ConsentDenied, GatewayUnavailable, MisconfiguredRule, NoConsentRule, InvalidSubject, UnsupportedContentEncoding, UnclassifiableBody,
         ProblemCodes.MissingSubject, ProblemCodes.MalformedJson, ProblemCodes.UnsupportedMediaType, ProblemCodes.BodyTooLarge,
     ];
 }
