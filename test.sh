@@ -12,7 +12,7 @@ fi
 
 # nginx (Debian package, built with auth_request): the end-to-end egress tests run the shipped
 # deploy/nginx configuration with /usr/sbin/nginx, on loopback ports of their own
-# (tests/ConsentGateway.Server.Tests/EndToEnd/NginxServer.cs). A fresh machine has empty apt
+# (tests/ConsentGateway.EndToEnd.Tests/Proxies/NginxServer.cs). A fresh machine has empty apt
 # lists, hence the update.
 if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
   sudo=""

@@ -1,7 +1,7 @@
 using System.Net;
 using ConsentGateway.Core.Projection;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
 /// Fail closed on the real self-host: when the decision projection stops answering, decisions

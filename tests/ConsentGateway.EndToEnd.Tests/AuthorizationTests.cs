@@ -1,8 +1,8 @@
 using System.Net;
 using ConsentGateway.Http;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>Who may do what (SPEC §5): each call by each kind of caller, against the expected status.</summary>
 public class AuthorizationTests(GatewayServer server) : IClassFixture<GatewayServer>

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using ConsentGateway.Contracts;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 public class AccountApiTests(GatewayServer server) : IClassFixture<GatewayServer>
 {

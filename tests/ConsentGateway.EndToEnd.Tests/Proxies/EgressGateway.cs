@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ConsentGateway.Testing;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.EndToEnd.Tests.Proxies;
 
 /// <summary>
 /// The gateway the egress proxies ask in these tests: the self-host on the shipped policy plus

@@ -6,10 +6,10 @@ using System.Text.Json.Nodes;
 using ConsentGateway.Testing;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
-using static ConsentGateway.Server.Tests.EndToEnd.YarpEgressProxy;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.Proxies.YarpEgressProxy;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.EndToEnd.Tests.Proxies;
 
 /// <summary>
 /// The YARP egress proxy (ConsentGateway.EgressProxy, real Kestrel in process) in front of a stub

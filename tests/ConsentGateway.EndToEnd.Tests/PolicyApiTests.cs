@@ -4,7 +4,7 @@ using System.Text.Json;
 using ConsentGateway.Contracts;
 using ConsentGateway.Testing;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary><c>GET /api/v1/policy</c>: the policy in force, for egress proxies and the account service only.</summary>
 public class PolicyApiTests(GatewayServer server) : IClassFixture<GatewayServer>

@@ -1,7 +1,7 @@
 using ConsentGateway.Client;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
 /// The .NET client (src/ConsentGateway.Client) against the real self-hosted gateway: the wire

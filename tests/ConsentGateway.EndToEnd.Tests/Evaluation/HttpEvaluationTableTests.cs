@@ -5,7 +5,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ConsentGateway.Server.Tests.Evaluation;
+namespace ConsentGateway.EndToEnd.Tests.Evaluation;
 
 /// <summary>
 /// The Core evaluation table, through HTTP on the self-host: each case's accounts, settings,

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 public class HostTests(GatewayServer server) : IClassFixture<GatewayServer>
 {

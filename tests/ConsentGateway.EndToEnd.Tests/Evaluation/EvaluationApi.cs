@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ConsentGateway.Server.Tests.Evaluation;
+namespace ConsentGateway.EndToEnd.Tests.Evaluation;
 
 /// <summary>The answer of <c>POST /api/v1/evaluate</c> (and of each batch item), as the contract writes it.</summary>
 public sealed record EvaluationAnswer(

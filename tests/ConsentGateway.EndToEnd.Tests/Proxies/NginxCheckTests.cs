@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
-using static ConsentGateway.Server.Tests.EndToEnd.NginxServer;
+using static ConsentGateway.EndToEnd.Tests.Proxies.NginxServer;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.EndToEnd.Tests.Proxies;
 
 /// <summary>
 /// How the shipped nginx configuration treats the check's answers, against a stub gateway that

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Xunit.Abstractions;
-using static ConsentGateway.Server.Tests.EndToEnd.NginxServer;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.Proxies.NginxServer;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.EndToEnd.Tests.Proxies;
 
 /// <summary>
 /// The shipped nginx egress configuration in front of a stub partner, asking the real

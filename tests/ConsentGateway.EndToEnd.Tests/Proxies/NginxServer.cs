@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using ConsentGateway.Testing;
 using Xunit.Abstractions;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.EndToEnd.Tests.Proxies;
 
 /// <summary>
 /// The shipped egress configuration (deploy/nginx: nginx.conf, consent/route.conf and

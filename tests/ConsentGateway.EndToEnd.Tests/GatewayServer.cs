@@ -4,11 +4,12 @@ using System.Net.Http.Json;
 using System.Text;
 using ConsentGateway.Contracts;
 using ConsentGateway.Http;
+using ConsentGateway.Server;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
 /// The self-hosted server on real Kestrel (a free loopback port) over a real Azurite, with its

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using ConsentGateway.Contracts;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>No lost updates between concurrent writers, and a complete history (SPEC §5).</summary>
 public class ConcurrencyTests(GatewayServer server) : IClassFixture<GatewayServer>

@@ -4,9 +4,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using static ConsentGateway.Server.Tests.Evaluation.EvaluationApi;
+using static ConsentGateway.EndToEnd.Tests.Evaluation.EvaluationApi;
 
-namespace ConsentGateway.Server.Tests.Evaluation;
+namespace ConsentGateway.EndToEnd.Tests.Evaluation;
 
 /// <summary>
 /// The evaluation endpoints' edges (SPEC §4–5, the evaluation contract): bad input is a 4xx problem

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using ConsentGateway.Core.Policy;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests.Evaluation;
+namespace ConsentGateway.EndToEnd.Tests.Evaluation;
 
 /// <summary>
 /// A self-hosted gateway running the shipped policy plus the table's extra partners, with every

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace ConsentGateway.Server.Tests.EndToEnd;
+namespace ConsentGateway.EndToEnd.Tests.Proxies;
 
 /// <summary>
 /// The YARP egress proxy (<see cref="EgressProxyServer"/>) on real Kestrel in this process, on a

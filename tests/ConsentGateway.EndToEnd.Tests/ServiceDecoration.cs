@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>Wraps a registered singleton in a decorator (fault injection, monitoring).</summary>
 internal static class ServiceDecoration

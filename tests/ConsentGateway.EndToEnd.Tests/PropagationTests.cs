@@ -8,9 +8,9 @@ using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Server.Propagation;
 using Microsoft.Extensions.DependencyInjection;
-using static ConsentGateway.Server.Tests.GatewayServer;
+using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
 /// Propagation on the real self-host over Azurite: every accepted change reaches the decision

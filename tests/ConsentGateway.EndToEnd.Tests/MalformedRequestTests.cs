@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Azure.Data.Tables;
 
-namespace ConsentGateway.Server.Tests;
+namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>Bad input gets a 4xx problem with a stable code and changes nothing (SPEC §5).</summary>
 public class MalformedRequestTests(GatewayServer server) : IClassFixture<GatewayServer>
