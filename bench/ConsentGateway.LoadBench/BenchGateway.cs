@@ -70,6 +70,14 @@ internal sealed class BenchGateway : IAsyncDisposable
             response.EnsureSuccessStatusCode();
         });
 
+    /// <summary>Links <paramref name="count"/> devices named <c>{userId}-device-{i}</c> to account <paramref name="userId"/>.</summary>
+    public Task LinkDevicesAsync(string userId, int count, int concurrency) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            using var response = await Client.PutAsync($"/api/v1/devices/{userId}-device-{i}/accounts/{userId}", null, ct);
+            response.EnsureSuccessStatusCode();
+        });
+
     /// <summary>Toggles the setting of account <c>{prefix}-{account}</c> (on for even rounds).</summary>
     public Task<HttpResponseMessage> ToggleAsync(string prefix, long account, long round, CancellationToken cancellationToken) =>
         Client.PutAsync($"/api/v1/accounts/{prefix}-{account}/partner-sharing", Json($$"""{"enabled":{{(round % 2 == 0 ? "true" : "false")}}}"""), cancellationToken);

@@ -2,7 +2,7 @@ using ConsentGateway.LoadBench;
 
 // Load benchmarks against real parts (Azurite, Kestrel) on this machine; see bench/README.md.
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- setting-writes [seconds=10] [concurrency=16]
-//   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- propagation-lag [seconds=60] [changes/s=200]
+//   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- propagation-lag [seconds=60] [changes/s=200] [attacker devices=0]
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- check [seconds=15] [connections=64] [accounts=1000] [bound s=5]
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- batch [seconds=15] [connections=4] [bound s=5]
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- check-scale [seconds=15] [connections=64] [bound s=600] [accounts=100000]
@@ -13,7 +13,7 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index],
 return scenario switch
 {
     "setting-writes" => await SettingWritesBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(1, 10)), Arg(2, 16)),
-    "propagation-lag" => await PropagationLagBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(1, 60)), Arg(2, 200)),
+    "propagation-lag" => await PropagationLagBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(1, 60)), Arg(2, 200), Arg(3, 0)),
     "check" => await EvaluationBenchmark.CheckAsync(TimeSpan.FromSeconds(Arg(1, 15)), Arg(2, 64), Arg(3, 1000), TimeSpan.FromSeconds(Arg(4, 5))),
     "batch" => await EvaluationBenchmark.BatchAsync(TimeSpan.FromSeconds(Arg(1, 15)), Arg(2, 4), TimeSpan.FromSeconds(Arg(3, 5))),
     "check-scale" => await EvaluationBenchmark.ScaleAsync(TimeSpan.FromSeconds(Arg(1, 15)), Arg(2, 64), TimeSpan.FromSeconds(Arg(3, 600)), Arg(4, 100_000)),
@@ -23,7 +23,7 @@ return scenario switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LoadBench setting-writes [seconds=10] [concurrency=16] | propagation-lag [seconds=60] [changes/s=200]"
+    Console.Error.WriteLine("usage: LoadBench setting-writes [seconds=10] [concurrency=16] | propagation-lag [seconds=60] [changes/s=200] [attacker devices=0]"
         + " | check [seconds=15] [connections=64] [accounts=1000] [bound s=5] | batch [seconds=15] [connections=4] [bound s=5] | check-scale [seconds=15] [connections=64] [bound s=600] [accounts=100000]"
         + " | egress-proxy [seconds=10] [connections=1]");
     return 2;
