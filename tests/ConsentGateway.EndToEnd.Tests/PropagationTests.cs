@@ -118,7 +118,7 @@ public class PropagationTests
         await first.DisposeAsync();
     }
 
-    private static async Task<GatewayServer> StartAsync(GatewayServer server)
+    internal static async Task<GatewayServer> StartAsync(GatewayServer server)
     {
         await server.InitializeAsync();
         return server;
@@ -138,7 +138,7 @@ public class PropagationTests
         });
     }
 
-    private static async Task Eventually(TimeSpan within, Func<Task<bool>> condition)
+    internal static async Task Eventually(TimeSpan within, Func<Task<bool>> condition)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
