@@ -43,7 +43,7 @@ public sealed class DecisionServiceTests : IDisposable
     public async Task The_ttl_is_what_is_left_of_the_cache_ttl_of_the_oldest_entry_used()
     {
         await PutAccountAsync("u1", setting: true);
-        await _store.TryPutDeviceAsync(new DeviceProjection("d1", ["u1"], 1), null, default);
+        await PutDeviceAsync("d1", "u1");
 
         var fresh = await _decisions.DecideAsync(Ask("google", userId: "u1"), default);
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -60,8 +60,8 @@ public sealed class DecisionServiceTests : IDisposable
     {
         await PutAccountAsync("on", setting: true);
         await PutAccountAsync("off", setting: false);
-        await _store.TryPutDeviceAsync(new DeviceProjection("both", ["off", "on"], 2), null, default);
-        await _store.TryPutDeviceAsync(new DeviceProjection("one", ["on"], 1), null, default);
+        await PutDeviceAsync("both", "off", "on");
+        await PutDeviceAsync("one", "on");
 
         var both = await _decisions.DecideAsync(Ask("google", deviceAdId: "both"), default);
         var one = await _decisions.DecideAsync(Ask("google", deviceAdId: "one"), default);
@@ -75,7 +75,7 @@ public sealed class DecisionServiceTests : IDisposable
     {
         await PutAccountAsync("a", setting: true);
         await PutAccountAsync("b", setting: true);
-        await _store.TryPutDeviceAsync(new DeviceProjection("d1", ["a", "b"], 2), null, default);
+        await PutDeviceAsync("d1", "a", "b");
         Assert.Equal(DecisionOutcome.Allow, (await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), default)).Decision.Outcome);
 
         var row = await _store.GetAccountAsync("b", default);
@@ -90,8 +90,8 @@ public sealed class DecisionServiceTests : IDisposable
     public async Task A_device_over_the_link_limit_denies_with_too_many_linked_accounts_in_a_batch_too()
     {
         await PutAccountAsync("on", setting: true);
-        await _store.TryPutDeviceAsync(new DeviceProjection("crowded", ["on", "on2", "on3", "on4"], 4), null, default);
-        await _store.TryPutDeviceAsync(new DeviceProjection("fine", ["on"], 1), null, default);
+        await PutDeviceAsync("crowded", "on", "on2", "on3", "on4");
+        await PutDeviceAsync("fine", "on");
 
         var single = await _decisions.DecideAsync(Ask("google", deviceAdId: "crowded"), default);
         var batch = await _decisions.DecideManyAsync([Ask("google", deviceAdId: "fine"), Ask("google", deviceAdId: "crowded")], default);
@@ -219,6 +219,8 @@ public sealed class DecisionServiceTests : IDisposable
     private static AccountProjection Account(string userId, bool setting) => new(userId, true, CountryCode.Parse("DE"), SignedUp, setting, 1, 1);
 
     private Task<string?> PutAccountAsync(string userId, bool setting) => _store.TryPutAccountAsync(Account(userId, setting), null, default);
+
+    private Task<string?> PutDeviceAsync(string adId, params string[] userIds) => _store.TryPutDeviceAsync(new DeviceProjection(adId, userIds, userIds.Length), null, default);
 
     private sealed class FailingStore : IProjectionStore
     {
