@@ -21,11 +21,15 @@ public static class ReasonCodes
     public const string LocationUnknown = "LOCATION_UNKNOWN";
     public const string StoreUnavailable = "STORE_UNAVAILABLE";
 
-    /// <summary>Every reason a decision of the policy can give, as SPEC §4 lists them.</summary>
+    /// <summary>A device linked to more accounts than <c>Consent:Accounts:MaxAccountsPerDevice</c>: not evaluated, denied (not in SPEC §4's list; README names it).</summary>
+    public const string TooManyLinkedAccounts = "TOO_MANY_LINKED_ACCOUNTS";
+
+    /// <summary>Every reason a decision of the policy can give: SPEC §4's list, plus the ones README's "Reason codes" adds.</summary>
     public static IReadOnlyList<string> Decision { get; } =
     [
         SettingEnabled, SettingDisabled, BeforeSignup, SettingNotApplicableInRegion, EeaUkSignupBeforeCutoff, ProcessorForCompany,
         NeverSharedData, DataNotInPartnership, UnknownPartner, UnknownAccount, UnknownDevice, LocationUnknown, StoreUnavailable,
+        TooManyLinkedAccounts,
     ];
 
     /// <summary><c>/check</c>: the request carried no key of a configured proxy (401).</summary>

@@ -15,7 +15,7 @@ public static class CoreServiceCollectionExtensions
     public const string PolicyPathKey = "Consent:PolicyPath";
 
     /// <summary>
-    /// The policy (from <c>Consent:PolicyPath</c> or the shipped default), the use cases and the
+    /// The policy (from <c>Consent:PolicyPath</c> or the shipped default), the use cases (limits from <c>Consent:Accounts</c>) and the
     /// propagation (feed, projector, consumer, repair; options from <c>Consent:Propagation</c>).
     /// Hosts resolve <see cref="CompiledPolicy"/> at start so that an invalid document stops them.
     /// The host provides the ports' implementations and <c>IMeterFactory</c> (<c>AddMetrics</c>).
@@ -24,6 +24,8 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => PolicyLoader.Load(configuration[PolicyPathKey]));
+        services.AddOptions<AccountsOptions>().Bind(configuration.GetSection(AccountsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>());
         services.TryAddSingleton<AccountService>();
 
         services.AddOptions<PropagationOptions>().Bind(configuration.GetSection(PropagationOptions.SectionName)).ValidateOnStart();

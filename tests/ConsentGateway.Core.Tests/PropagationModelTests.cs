@@ -14,11 +14,14 @@ namespace ConsentGateway.Core.Tests;
 /// <summary>
 /// Random histories of accepted changes, propagated with notices delivered late, out of order,
 /// twice or not at all (then repaired): once everything is delivered, every decision read from
-/// the projection equals the decision of a reference model that replays the history directly.
+/// the projection (through the decision service, a device through its linked accounts' rows)
+/// equals the decision of a reference model that replays the history directly. Devices are
+/// shared by several accounts, up to a link limit the model predicts the refusals of.
 /// </summary>
 public class PropagationModelTests
 {
     private const int Histories = 1_000;
+    private const int MaxAccountsPerDevice = 2;
     private static readonly CompiledPolicy Policy = EvaluationCaseTable.Instance.Policy;
     private static readonly string[] Users = ["u0", "u1", "u2", "u3"];
     private static readonly string[] Devices = ["d0", "d1", "d2"];
@@ -60,8 +63,9 @@ public class PropagationModelTests
         using var metrics = new PropagationMetrics(meters);
         var options = Options.Create(new PropagationOptions { RepairDelay = TimeSpan.FromTicks(1) });
         var feed = new ChangeFeed(intents, transport, TimeProvider.System, NullLogger<ChangeFeed>.Instance);
-        var service = new AccountService(accounts, devices, Policy, feed, TimeProvider.System);
-        var projector = new Projector(accounts, devices, projections, intents, TimeProvider.System, metrics);
+        var limits = Options.Create(new AccountsOptions { MaxAccountsPerDevice = MaxAccountsPerDevice });
+        var service = new AccountService(accounts, devices, Policy, feed, TimeProvider.System, limits);
+        var projector = new Projector(accounts, devices, projections, intents, TimeProvider.System, metrics, limits);
         var repairer = new Repairer(intents, transport, accounts, TimeProvider.System, options, metrics, NullLogger<Repairer>.Instance);
 
         var model = new ReferenceModel();
@@ -69,7 +73,13 @@ public class PropagationModelTests
         var late = new List<ChangeNotice>();
         for (var step = 0; step < ops.Length; step++)
         {
-            if (await ApplyAsync(service, ops[step]))
+            var accepted = await ApplyAsync(service, ops[step]);
+            if (ops[step].Kind == OpKind.Link && accepted != model.AcceptsLink(ops[step]))
+            {
+                return false;
+            }
+
+            if (accepted)
             {
                 model.Apply(ops[step]);
             }
@@ -113,7 +123,9 @@ public class PropagationModelTests
             await Task.Delay(1);
         }
 
-        return await SameDecisionsAsync(model, projections);
+        using var subjects = new SubjectCache(projections, TimeProvider.System, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), limits, new EvaluationMetrics(meters), NullLogger<SubjectCache>.Instance);
+        var decisions = new DecisionService(Policy, subjects, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(meters), TimeProvider.System);
+        return await SameDecisionsAsync(model, decisions);
     }
 
     private static async Task<bool> ApplyAsync(AccountService service, Op op)
@@ -132,7 +144,7 @@ public class PropagationModelTests
         return failure is null;
     }
 
-    private static async Task<bool> SameDecisionsAsync(ReferenceModel model, InMemoryProjectionStore projections)
+    private static async Task<bool> SameDecisionsAsync(ReferenceModel model, DecisionService decisions)
     {
         foreach (var partner in Partners)
         {
@@ -141,8 +153,8 @@ public class PropagationModelTests
                 var request = new DecisionRequest(Policy.ResolvePartner(partner), PartnerRef.None, AllGovernedData(), country is null ? default : CountryCode.Parse(country));
                 foreach (var user in Users)
                 {
-                    var projected = await projections.GetAccountAsync(user, default) is { } account ? AccountLookup.Of(account.Value) : AccountLookup.NotFound;
-                    if (PolicyEvaluator.Evaluate(Policy, request, SubjectFacts.ForUser(projected)) != PolicyEvaluator.Evaluate(Policy, request, SubjectFacts.ForUser(model.Lookup(user))))
+                    var projected = await decisions.DecideAsync(Ask(partner, country, userId: user), default);
+                    if (projected.Decision != PolicyEvaluator.Evaluate(Policy, request, SubjectFacts.ForUser(model.Lookup(user))))
                     {
                         return false;
                     }
@@ -150,14 +162,11 @@ public class PropagationModelTests
 
                 foreach (var device in Devices)
                 {
-                    var stored = (await projections.GetDeviceAsync(device, default))?.Value;
-                    var projected = stored is null
-                        ? SubjectFacts.ForDevice(LookupStatus.NotFound, [])
-                        : SubjectFacts.ForDevice(LookupStatus.Found, stored.Accounts.OrderBy(a => a.UserId, StringComparer.Ordinal).Select(AccountLookup.Of).ToArray());
+                    var projected = await decisions.DecideAsync(Ask(partner, country, deviceAdId: device), default);
                     var expected = model.DeviceLinks(device) is { } links
                         ? SubjectFacts.ForDevice(LookupStatus.Found, links.Select(model.Lookup).ToArray())
                         : SubjectFacts.ForDevice(LookupStatus.NotFound, []);
-                    if (PolicyEvaluator.Evaluate(Policy, request, projected) != PolicyEvaluator.Evaluate(Policy, request, expected))
+                    if (projected.Decision != PolicyEvaluator.Evaluate(Policy, request, expected))
                     {
                         return false;
                     }
@@ -167,6 +176,9 @@ public class PropagationModelTests
 
         return true;
     }
+
+    private static EvaluationQuestion Ask(string partner, string? country, string? userId = null, string? deviceAdId = null) =>
+        EvaluationQuestion.Create(Policy, partner, null, userId, deviceAdId, Outcome.Success(AllGovernedData()), country).Value!;
 
     private static DataSet AllGovernedData()
     {
@@ -214,6 +226,11 @@ public class PropagationModelTests
                     break;
             }
         }
+
+        /// <summary>A link is accepted for an existing account when the device has room for it or has it already.</summary>
+        public bool AcceptsLink(Op op) =>
+            _accounts.GetValueOrDefault(Users[op.User]).Exists
+            && (_devices.GetValueOrDefault(Devices[op.Device]) is not { } links || links.Count < MaxAccountsPerDevice || links.Contains(Users[op.User]));
 
         public AccountLookup Lookup(string user) =>
             _accounts.TryGetValue(user, out var a) && a.Exists

@@ -7,6 +7,7 @@ using ConsentGateway.Core.Policy;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace ConsentGateway.Infrastructure.Tests;
@@ -195,7 +196,7 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         (await _intents.GetPendingAsync(DateTimeOffset.MaxValue, 1000, Ct)).ToDictionary(intent => intent.Id);
 
     private AccountService NewService() =>
-        new(_accounts, new TableDeviceStore(_devicesTable), Policy, new ChangeFeed(_intents, _publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System);
+        new(_accounts, new TableDeviceStore(_devicesTable), Policy, new ChangeFeed(_intents, _publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
 
     /// <summary>Keeps every notice published, in order.</summary>
     private sealed class RecordingPublisher : IChangePublisher

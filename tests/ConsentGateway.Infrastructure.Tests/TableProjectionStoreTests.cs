@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.TableStorage;
@@ -67,46 +68,52 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(3)]
-    public async Task A_device_projection_round_trips_with_its_accounts_in_order(int linked)
+    public async Task A_device_projection_round_trips_with_its_linked_account_ids_in_order(int linked)
     {
-        AccountProjection[] candidates =
-        [
-            Account("u2", "DE") with { Setting = true, SettingVersion = 7 },
-            AccountProjection.Missing("u0"),
-            Account("u1", "US") with { Exists = false, Revision = 2, Setting = false, SignedUpAt = SignedUp.ToOffset(TimeSpan.FromHours(-5)) },
-        ];
-        var projection = new DeviceProjection("d1", candidates[..linked]);
+        string[] candidates = ["u0", "u1", "u2"];
+        var projection = new DeviceProjection("d1", candidates[..linked], linked);
 
         Assert.NotNull(await _store.TryPutDeviceAsync(projection, null, Ct));
         var stored = await _store.GetDeviceAsync("d1", Ct);
 
         Assert.NotNull(stored);
         Assert.Equal("d1", stored.Value.AdId);
-        Assert.Equal(projection.Accounts, stored.Value.Accounts);
+        Assert.Equal(projection.LinkedUserIds, stored.Value.LinkedUserIds);
+        Assert.Equal(linked, stored.Value.LinkCount);
         Assert.True(stored.Value.SameAs(projection));
-        Assert.All(stored.Value.Accounts, account => Assert.Equal(TimeSpan.Zero, account.SignedUpAt.Offset));
+    }
+
+    [Fact]
+    public async Task A_device_over_the_link_limit_round_trips_as_its_count_without_ids()
+    {
+        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("d1", [], 400), null, Ct));
+
+        var stored = (await _store.GetDeviceAsync("d1", Ct))!.Value;
+
+        Assert.Equal((0, 400), (stored.LinkedUserIds.Count, stored.LinkCount));
+        Assert.False(stored.IsWithin(1_000));
     }
 
     [Fact]
     public async Task A_user_and_a_device_of_the_same_id_are_two_rows()
     {
         Assert.NotNull(await _store.TryPutAccountAsync(Account("same", "DE"), null, Ct));
-        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("same", [Account("u1", "DE")]), null, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("same", ["u1"], 1), null, Ct));
 
         Assert.Equal(Account("same", "DE"), (await _store.GetAccountAsync("same", Ct))?.Value);
-        Assert.Equal([Account("u1", "DE")], (await _store.GetDeviceAsync("same", Ct))?.Value.Accounts);
+        Assert.Equal(["u1"], (await _store.GetDeviceAsync("same", Ct))?.Value.LinkedUserIds);
     }
 
     [Fact]
     public async Task Inserting_a_row_that_exists_is_refused_and_changes_nothing()
     {
         var first = Account("u1", "DE");
-        var device = new DeviceProjection("d1", [first]);
+        var device = new DeviceProjection("d1", ["u1"], 1);
         await _store.TryPutAccountAsync(first, null, Ct);
         await _store.TryPutDeviceAsync(device, null, Ct);
 
         Assert.Null(await _store.TryPutAccountAsync(first with { Revision = 2 }, null, Ct));
-        Assert.Null(await _store.TryPutDeviceAsync(new DeviceProjection("d1", []), null, Ct));
+        Assert.Null(await _store.TryPutDeviceAsync(new DeviceProjection("d1", [], 0), null, Ct));
 
         Assert.Equal(first, (await _store.GetAccountAsync("u1", Ct))?.Value);
         Assert.True((await _store.GetDeviceAsync("d1", Ct))!.Value.SameAs(device));
@@ -130,8 +137,8 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
     [Fact]
     public async Task A_device_replace_under_a_stale_token_loses_without_writing()
     {
-        var one = new DeviceProjection("d1", [Account("u1", "DE")]);
-        var two = new DeviceProjection("d1", [Account("u1", "DE"), Account("u2", "FR")]);
+        var one = new DeviceProjection("d1", ["u1"], 1);
+        var two = new DeviceProjection("d1", ["u1", "u2"], 2);
         await _store.TryPutDeviceAsync(one, null, Ct);
         var read = (await _store.GetDeviceAsync("d1", Ct))!;
 
@@ -152,29 +159,43 @@ public sealed class TableProjectionStoreTests(AzuriteServer azurite) : IAsyncLif
     }
 
     [Fact]
-    public async Task About_300_accounts_with_guid_ids_fit_in_a_device_row_and_a_larger_one_is_refused_unwritten()
+    public async Task The_most_accounts_the_limit_allows_fit_in_a_device_row_with_ids_of_the_longest_length()
     {
-        var guids = Enumerable.Range(0, 300).Select(i => Account(new Guid(i, 0, 0, new byte[8]).ToString(), "DE") with { Setting = true, Revision = 12, SettingVersion = 345 }).ToList();
-        var longest = Enumerable.Range(0, 180).Select(i => Account(i.ToString("D128", System.Globalization.CultureInfo.InvariantCulture), "DE") with { Setting = true, Revision = 12, SettingVersion = 345 }).ToList();
+        var longest = Enumerable.Range(0, AccountsOptions.MaxAllowedAccountsPerDevice).Select(i => i.ToString("D128", System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
-        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("d1", guids), null, Ct));
-        Assert.Equal(guids, (await _store.GetDeviceAsync("d1", Ct))!.Value.Accounts);
-        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("d2", longest[..160]), null, Ct));
+        Assert.NotNull(await _store.TryPutDeviceAsync(new DeviceProjection("d1", longest, longest.Count), null, Ct));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _store.TryPutDeviceAsync(new DeviceProjection("d3", longest), null, Ct));
+        Assert.Equal(longest, (await _store.GetDeviceAsync("d1", Ct))!.Value.LinkedUserIds);
+    }
 
-        Assert.Contains("180 linked accounts", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("d3", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(longest[0].UserId, error.Message, StringComparison.Ordinal);
-        Assert.Null(await _store.GetDeviceAsync("d3", Ct));
+    [Fact]
+    public async Task A_device_row_of_the_earlier_layout_reads_as_its_linked_account_ids()
+    {
+        await _table.AddEntityAsync(new TableEntity("d|d1", "device") { ["Accounts"] = """[{"u":"u2","c":"DE","s":true,"r":1,"v":3},{"u":"u1","g":true}]""" }, Ct);
+
+        var stored = (await _store.GetDeviceAsync("d1", Ct))!.Value;
+
+        Assert.Equal(["u1", "u2"], stored.LinkedUserIds);
+        Assert.Equal(2, stored.LinkCount);
     }
 
     [Fact]
     public async Task A_device_row_that_is_not_a_list_of_accounts_is_invalid_data_naming_no_id()
     {
-        foreach (var (adId, json) in new[] { ("d1", "not json"), ("d2", "[null]"), ("d3", "{}"), ("d4", """[{"c":"DE"}]"""), ("d5", """[{"u":"u1","c":"XX"}]"""), ("d6", """[{"u":"u1","t":-1}]""") })
+        TableEntity[] rows =
+        [
+            new("d|d1", "device") { ["Accounts"] = "not json" },
+            new("d|d2", "device") { ["Accounts"] = "[null]" },
+            new("d|d3", "device") { ["Accounts"] = "{}" },
+            new("d|d4", "device") { ["Accounts"] = """[{"c":"DE"}]""" },
+            new("d|d5", "device") { ["LinkedUserIds"] = "u1,u2", ["LinkCount"] = 1L },
+            new("d|d6", "device") { ["LinkedUserIds"] = "u1" },
+            new("d|d7", "device") { ["LinkCount"] = 1L },
+        ];
+        foreach (var row in rows)
         {
-            await _table.AddEntityAsync(new TableEntity("d|" + adId, "device") { ["Accounts"] = json }, Ct);
+            await _table.AddEntityAsync(row, Ct);
+            var adId = row.PartitionKey[2..];
 
             var error = await Assert.ThrowsAsync<InvalidDataException>(() => _store.GetDeviceAsync(adId, Ct));
             Assert.DoesNotContain(adId, error.Message, StringComparison.Ordinal);

@@ -63,7 +63,7 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         Assert.Equal(["d1"], (await accounts.FindAsync("u1", Ct))!.LinkedDevices);
         var intent = await intents.RecordAsync(ChangeKind.Device, "d1", "u1", DateTimeOffset.UnixEpoch, Ct);
         Assert.Equal([intent], await intents.GetPendingAsync(DateTimeOffset.UnixEpoch.AddTicks(1), 10, Ct));
-        Assert.NotNull(await projections.TryPutDeviceAsync(new DeviceProjection("d1", [AccountProjection.Missing("u1")]), null, Ct));
+        Assert.NotNull(await projections.TryPutDeviceAsync(new DeviceProjection("d1", ["u1"], 1), null, Ct));
         Assert.NotNull(await projections.GetDeviceAsync("d1", Ct));
 
         await host.StopAsync(Ct);

@@ -39,10 +39,11 @@ public sealed record EvaluationCaseTable(IReadOnlyList<PartnerDocument> ExtraPar
 
     /// <summary>
     /// The cases the API can produce. A case with <c>unavailable</c> ids needs a store that fails
-    /// for those ids (STORE_UNAVAILABLE); the API cannot make a store fail for one id, so those
-    /// cases stay with the in-process table (and the fault-injection tests of the store).
+    /// for those ids (STORE_UNAVAILABLE); one with <c>overLinkLimit</c> devices needs a device with
+    /// more links than the API accepts (TOO_MANY_LINKED_ACCOUNTS). The API cannot make either, so
+    /// those cases stay with the in-process table (and the tests that write the store directly).
     /// </summary>
-    public IReadOnlyList<EvaluationCase> HttpCases => [.. Cases.Where(c => c.Unavailable is not { Count: > 0 })];
+    public IReadOnlyList<EvaluationCase> HttpCases => [.. Cases.Where(c => !c.NeedsTheStore)];
 }
 
 public sealed record EvaluationCase(
@@ -51,9 +52,13 @@ public sealed record EvaluationCase(
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Devices,
     IReadOnlyList<string>? Unavailable,
     CaseRequest Request,
-    CaseExpectation Expect)
+    CaseExpectation Expect,
+    IReadOnlyList<string>? OverLinkLimit = null)
 {
     public override string ToString() => Name;
+
+    /// <summary>The case needs the store in a state the API cannot produce.</summary>
+    public bool NeedsTheStore => Unavailable is { Count: > 0 } || OverLinkLimit is { Count: > 0 };
 
     /// <summary>Users a device is linked to that are not accounts of the case: accounts that were deleted.</summary>
     public IReadOnlyList<string> DeletedAccounts =>
@@ -85,6 +90,7 @@ public sealed record EvaluationCase(
     private LookupStatus LookupDevice(string? adId) =>
         adId is null ? LookupStatus.NotRequested
         : IsUnavailable(adId) ? LookupStatus.Unavailable
+        : OverLinkLimit?.Contains(adId) == true ? LookupStatus.TooManyLinkedAccounts
         : Devices?.ContainsKey(adId) == true ? LookupStatus.Found
         : LookupStatus.NotFound;
 }

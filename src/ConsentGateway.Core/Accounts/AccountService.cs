@@ -1,6 +1,7 @@
 using ConsentGateway.Contracts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
+using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Core.Accounts;
 
@@ -10,7 +11,7 @@ namespace ConsentGateway.Core.Accounts;
 /// that loses a race is re-read and retried, unless the caller pinned a version. Every write
 /// is announced through the <see cref="ChangeFeed"/>: intent before, notice after.
 /// </summary>
-public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, ChangeFeed feed, TimeProvider time)
+public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, ChangeFeed feed, TimeProvider time, IOptions<AccountsOptions> limits)
 {
     /// <summary>How often a write that lost a race (to another process) is retried before the caller gets a conflict.</summary>
     internal const int MaxAttempts = 50;
@@ -19,6 +20,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
     private static readonly DateTimeOffset EarliestSignup = DateTimeOffset.UnixEpoch;
 
     private readonly StripedLock _accountLocks = new(1024);
+    private readonly StripedLock _deviceLocks = new(1024);
     private readonly RecentCache<AccountRecord> _recent = new(100_000);
 
     public async Task<Outcome<AccountRegistration>> RegisterAccountAsync(string userId, string? country, string? signedUpAt, CancellationToken cancellationToken)
@@ -224,7 +226,13 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Links a device to an account that logged in on it (registering the device if needed); <c>true</c> if the link is new.</summary>
+    /// <summary>
+    /// Links a device to an account that logged in on it (registering the device if needed);
+    /// <c>true</c> if the link is new. A new link beyond <see cref="AccountsOptions.MaxAccountsPerDevice"/>
+    /// is refused and writes nothing. Links of one device queue inside one process, so the limit
+    /// holds there; links racing from several processes may pass it by a few, and such a device
+    /// then denies (docs/storage.md).
+    /// </summary>
     public async Task<Outcome<bool>> LinkDeviceAsync(string adId, string userId, CancellationToken cancellationToken)
     {
         if ((Identifiers.CheckDeviceId(adId) ?? Identifiers.CheckUserId(userId)) is { } invalidId)
@@ -235,6 +243,14 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
         if (await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false) is not { Exists: true })
         {
             return Failure.AccountNotFound();
+        }
+
+        using var deviceLock = await _deviceLocks.AcquireAsync(adId, cancellationToken).ConfigureAwait(false);
+        if (await devices.FindAsync(adId, cancellationToken).ConfigureAwait(false) is { } device
+            && device.LinkedUserIds.Count >= limits.Value.MaxAccountsPerDevice
+            && !device.LinkedUserIds.Contains(userId, StringComparer.Ordinal))
+        {
+            return TooManyLinkedAccounts(limits.Value.MaxAccountsPerDevice);
         }
 
         return await AnnounceAsync(ChangeKind.Device, adId, userId, () => WriteLinkAsync(adId, userId, cancellationToken), linked => linked ? 0 : null, cancellationToken).ConfigureAwait(false);
@@ -281,6 +297,9 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
 
     private static Failure Stale(long currentVersion) =>
         new(FailureKind.PreconditionFailed, ProblemCodes.VersionMismatch, $"The setting is no longer at the version given in If-Match; it is at version {currentVersion} or later. Read it again.");
+
+    private static Failure TooManyLinkedAccounts(int max) =>
+        new(FailureKind.Conflict, ProblemCodes.TooManyLinkedAccounts, $"The device is already linked to {max} accounts, the most one device may have (Consent:Accounts:MaxAccountsPerDevice); nothing was linked.");
 
     private static Failure Contention() =>
         new(FailureKind.Conflict, ProblemCodes.ConcurrentUpdate, "Other writers kept changing this account; nothing was written. Retry.");

@@ -1,11 +1,13 @@
+using System.Buffers;
 using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;
 
 /// <summary>
-/// Answers egress proxies' questions: reads the subject through the <see cref="SubjectCache"/>,
-/// evaluates, logs and counts. <c>ttlSeconds</c> is what is left of the cache TTL of the oldest
-/// entry used, so a proxy's cached answer expires no later than the gateway's own memory of it.
+/// Answers egress proxies' questions: reads the subject through the <see cref="SubjectCache"/>
+/// (a device, then each of its linked accounts through the account entries), evaluates, logs
+/// and counts. <c>ttlSeconds</c> is what is left of the cache TTL of the oldest entry used, so a
+/// proxy's cached answer expires no later than the gateway's own memory of it.
 /// </summary>
 public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects, DecisionLog log, EvaluationMetrics metrics, TimeProvider time)
 {
@@ -17,7 +19,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
     {
         var user = question.UserId is null ? default : await subjects.GetAccountAsync(question.UserId, cancellationToken).ConfigureAwait(false);
         var device = question.DeviceAdId is null ? default : await subjects.GetDeviceAsync(question.DeviceAdId, cancellationToken).ConfigureAwait(false);
-        return Decide(question, user, device);
+        return await DecideAsync(question, user, device, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decides many questions, in order; every subject missing from memory is read at once, not one after another.</summary>
@@ -42,12 +44,22 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
             }
         }
 
+        // Each decision starts the reads of its device's accounts before the next one is awaited.
         var records = new DecisionRecord[questions.Count];
+        var pendingRecords = new Task<DecisionRecord>?[questions.Count];
         for (var i = 0; i < questions.Count; i++)
         {
             var user = pendingUsers[i] is { } pendingUser ? await pendingUser.ConfigureAwait(false) : users[i];
             var device = pendingDevices[i] is { } pendingDevice ? await pendingDevice.ConfigureAwait(false) : devices[i];
-            records[i] = Decide(questions[i], user, device);
+            pendingRecords[i] = Pending(DecideAsync(questions[i], user, device, cancellationToken), out records[i]);
+        }
+
+        for (var i = 0; i < questions.Count; i++)
+        {
+            if (pendingRecords[i] is { } pendingRecord)
+            {
+                records[i] = await pendingRecord.ConfigureAwait(false);
+            }
         }
 
         return records;
@@ -66,20 +78,61 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
         return lookup.AsTask();
     }
 
-    private DecisionRecord Decide(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device)
+    /// <summary>Reads the device's linked accounts (all at once, into a pooled buffer), then decides.</summary>
+    private async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, CancellationToken cancellationToken)
     {
-        var facts = new SubjectFacts(user.Value, device.Value.Status, device.Value.Accounts);
+        var userIds = device.Value.LinkedUserIds;
+        if (userIds is not { Length: > 0 })
+        {
+            return Decide(question, user, device, new LinkedAccounts([]));
+        }
+
+        var linked = new LinkedAccounts(ArrayPool<AccountLookup>.Shared.Rent(userIds.Length));
+        try
+        {
+            Task<Fresh<AccountLookup>>?[]? reads = null;
+            for (var i = 0; i < userIds.Length; i++)
+            {
+                if (Pending(subjects.GetAccountAsync(userIds[i], cancellationToken), out var account) is { } read)
+                {
+                    (reads ??= new Task<Fresh<AccountLookup>>?[userIds.Length])[i] = read;
+                }
+                else
+                {
+                    linked.Set(i, account);
+                }
+            }
+
+            for (var i = 0; reads is not null && i < reads.Length; i++)
+            {
+                if (reads[i] is { } read)
+                {
+                    linked.Set(i, await read.ConfigureAwait(false));
+                }
+            }
+
+            return Decide(question, user, device, linked);
+        }
+        finally
+        {
+            ArrayPool<AccountLookup>.Shared.Return(linked.Accounts);
+        }
+    }
+
+    private DecisionRecord Decide(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, in LinkedAccounts linked)
+    {
+        var facts = new SubjectFacts(user.Value, device.Value.Status, linked.Accounts.AsSpan(0, device.Value.LinkedUserIds?.Length ?? 0));
         var decision = PolicyEvaluator.Evaluate(policy, question.Request, facts);
-        var record = new DecisionRecord(decision, _ids.Next(), TtlSeconds(question, user, device));
+        var record = new DecisionRecord(decision, _ids.Next(), TtlSeconds(question, user, device, linked));
         log.Write(question, record);
         metrics.Decided(decision);
         return record;
     }
 
     // An answer built on a read that failed is not to be reused at all.
-    private int TtlSeconds(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device)
+    private int TtlSeconds(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, in LinkedAccounts linked)
     {
-        if (user.Value.Status == LookupStatus.Unavailable || device.Value.Status == LookupStatus.Unavailable)
+        if (user.Value.Status == LookupStatus.Unavailable || device.Value.Status == LookupStatus.Unavailable || linked.AnyUnavailable)
         {
             return 0;
         }
@@ -92,11 +145,28 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
 
         if (question.DeviceAdId is not null)
         {
-            remaining = Min(remaining, subjects.RemainingTrust(device.ReadAt));
+            remaining = Min(remaining, subjects.RemainingTrust(Math.Min(device.ReadAt, linked.OldestReadAt)));
         }
 
         return (int)remaining.TotalSeconds;
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>The accounts of a device as read for one decision, and how fresh the oldest of them is.</summary>
+    private struct LinkedAccounts(AccountLookup[] accounts)
+    {
+        public readonly AccountLookup[] Accounts => accounts;
+
+        public long OldestReadAt { get; private set; } = long.MaxValue;
+
+        public bool AnyUnavailable { get; private set; }
+
+        public void Set(int index, Fresh<AccountLookup> read)
+        {
+            accounts[index] = read.Value;
+            OldestReadAt = Math.Min(OldestReadAt, read.ReadAt);
+            AnyUnavailable |= read.Value.Status == LookupStatus.Unavailable;
+        }
+    }
 }

@@ -11,4 +11,7 @@ public enum LookupStatus
 
     /// <summary>The store could not be read fresh enough: fail closed.</summary>
     Unavailable,
+
+    /// <summary>A device linked to more accounts than the limit: fail closed rather than decide from some of them.</summary>
+    TooManyLinkedAccounts,
 }

@@ -92,6 +92,9 @@ public static class PolicyEvaluator
                 case LookupStatus.Unavailable:
                     answer.Add(allow: false, ReasonCode.StoreUnavailable);
                     break;
+                case LookupStatus.TooManyLinkedAccounts:
+                    answer.Add(allow: false, ReasonCode.TooManyLinkedAccounts);
+                    break;
                 case LookupStatus.Found when subject.DeviceAccounts.IsEmpty:
                     answer.AddBeforeSignupDevice(policy, partnership, requestCountry);
                     break;

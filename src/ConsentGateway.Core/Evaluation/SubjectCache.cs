@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace ConsentGateway.Core.Evaluation;
 
 /// <summary>
 /// The decision projection as decisions read it: one in-memory entry per subject id (an
-/// account or a device, never anything shared between subjects), trusted for the cache TTL
+/// account or a device, never anything shared between subjects; a device's entry holds only
+/// the ids of its accounts, whose facts are read through their own entries), trusted for the cache TTL
 /// from when its read began. A subject still asked about late in its TTL (from between half and
 /// three quarters of it, spread by id so that subjects read together are not all read again
 /// together) is read again in the background, so a busy subject never waits and a failed
@@ -32,12 +34,15 @@ public sealed partial class SubjectCache : IDisposable
         TimeProvider time,
         IOptions<EvaluationOptions> options,
         IOptions<PropagationOptions> propagation,
+        IOptions<AccountsOptions> limits,
         EvaluationMetrics metrics,
         ILogger<SubjectCache> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(propagation);
+        ArgumentNullException.ThrowIfNull(limits);
+        var maxAccounts = limits.Value.MaxAccountsPerDevice;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -46,9 +51,9 @@ public sealed partial class SubjectCache : IDisposable
         _accounts = new Shelf<AccountLookup>(this, AccountLookup.Unavailable, async (userId, token) =>
             await store.GetAccountAsync(userId, token).ConfigureAwait(false) is { } account ? AccountLookup.Of(account.Value) : AccountLookup.NotFound);
         _devices = new Shelf<DeviceLookup>(this, DeviceLookup.Unavailable, async (adId, token) =>
-            await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is { } device
-                ? new DeviceLookup(LookupStatus.Found, [.. device.Value.Accounts.Select(AccountLookup.Of)])
-                : DeviceLookup.NotFound);
+            await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is not { } device ? DeviceLookup.NotFound
+            : device.Value.IsWithin(maxAccounts) ? DeviceLookup.Found([.. device.Value.LinkedUserIds])
+            : DeviceLookup.TooManyLinkedAccounts);
         _sweeper = time.CreateTimer(_ => Sweep(), null, Ttl, Ttl);
     }
 

@@ -6,6 +6,7 @@ public interface IProjectionStore
 {
     Task<Stored<AccountProjection>?> GetAccountAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>The device's registration and linked account ids (their facts are the accounts' rows).</summary>
     Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken);
 
     /// <summary>Inserts (<paramref name="expectedToken"/> null) or replaces the row if still at that token; returns the row's new token, <c>null</c> on a lost race.</summary>

@@ -1,17 +1,19 @@
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Projection;
+using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Core.Propagation;
 
 /// <summary>
-/// Writes the decision projection from the source of truth. On a notice it re-reads the
-/// account (and every device linked to it) or the device (and all its accounts), so a
-/// duplicate or out-of-order notice just projects the current state again. A projection row
-/// never goes backwards: it is replaced only by one at least as new in every version, under
-/// its ETag; a row newer in some version means the source moved on, so it is read again.
+/// Writes the decision projection from the source of truth. A notice names one subject and only
+/// that subject's row is written: an account notice re-reads the account, a device notice the
+/// device and its links (ids only), so the work per change does not grow with the number of
+/// links. A duplicate or out-of-order notice just projects the current state again. A projection
+/// row never goes backwards: it is replaced only by one at least as new, under its ETag; a row
+/// newer than the source just read means the source moved on, so it is read again.
 /// </summary>
-public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IProjectionStore projections, IIntentLog intents, TimeProvider time, PropagationMetrics metrics)
+public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IProjectionStore projections, IIntentLog intents, TimeProvider time, PropagationMetrics metrics, IOptions<AccountsOptions> limits)
 {
     /// <summary>Bounded so that a pathological race cannot loop for ever; the notice is then redelivered.</summary>
     private const int MaxAttempts = 20;
@@ -22,56 +24,41 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
     public async Task ProjectAsync(ChangeNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        if (notice.Kind == ChangeKind.Device)
-        {
-            await ProjectDeviceAsync(notice.Key, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            foreach (var adId in await ProjectAccountAsync(notice.Key, cancellationToken).ConfigureAwait(false))
-            {
-                await ProjectDeviceAsync(adId, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await (notice.Kind == ChangeKind.Device
+            ? ProjectDeviceAsync(notice.Key, cancellationToken)
+            : ProjectAccountAsync(notice.Key, cancellationToken)).ConfigureAwait(false);
 
         await intents.ClearAsync(notice.IntentId, cancellationToken).ConfigureAwait(false);
         metrics.RecordLag(time.GetUtcNow() - notice.AcceptedAt);
     }
 
-    /// <summary>Projects the account; returns the devices linked to it, as read with it.</summary>
-    public async Task<IReadOnlyList<string>> ProjectAccountAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>Projects the account's own row; the devices linked to it read it from there.</summary>
+    public async Task ProjectAccountAsync(string userId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var account = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
-            var source = AccountProjection.Of(userId, account);
+            var source = AccountProjection.Of(userId, await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false));
             var stored = _accounts.Get(userId) ?? await projections.GetAccountAsync(userId, cancellationToken).ConfigureAwait(false);
             if (await TryPutAsync(_accounts, userId, source, stored, row => row == source, source.IsAtLeastAsNewAs, projections.TryPutAccountAsync, cancellationToken).ConfigureAwait(false))
             {
-                return account?.LinkedDevices ?? [];
+                return;
             }
         }
 
         throw new InvalidOperationException("The account projection kept changing under the projector; the notice will be delivered again.");
     }
 
+    /// <summary>Projects the device's row: its links, or only their count when they are over the limit (then it denies).</summary>
     public async Task ProjectDeviceAsync(string adId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var device = await devices.FindAsync(adId, cancellationToken).ConfigureAwait(false);
-            if (device is null)
+            if (await devices.FindAsync(adId, cancellationToken).ConfigureAwait(false) is not { } device)
             {
                 return;
             }
 
-            var linked = new List<AccountProjection>(device.LinkedUserIds.Count);
-            foreach (var userId in device.LinkedUserIds)
-            {
-                linked.Add(AccountProjection.Of(userId, await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false)));
-            }
-
-            var source = new DeviceProjection(adId, linked);
+            var source = DeviceProjection.Of(device, limits.Value.MaxAccountsPerDevice);
             var stored = _devices.Get(adId) ?? await projections.GetDeviceAsync(adId, cancellationToken).ConfigureAwait(false);
             if (await TryPutAsync(_devices, adId, source, stored, source.SameAs, source.IsAtLeastAsNewAs, projections.TryPutDeviceAsync, cancellationToken).ConfigureAwait(false))
             {

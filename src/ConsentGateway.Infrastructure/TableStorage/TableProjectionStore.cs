@@ -8,18 +8,11 @@ namespace ConsentGateway.Infrastructure.TableStorage;
 
 /// <summary>
 /// <see cref="IProjectionStore"/> on one table, one partition per subject: an account's row is
-/// <c>u|{userId}</c> / <c>account</c>, a device's <c>d|{adId}</c> / <c>device</c>, holding its
-/// linked accounts as one compact JSON string (layout, reasons and limits: docs/storage.md).
+/// <c>u|{userId}</c> / <c>account</c>, a device's <c>d|{adId}</c> / <c>device</c>, holding the
+/// ids of its linked accounts and their count (layout, reasons and limits: docs/storage.md).
 /// </summary>
 public sealed class TableProjectionStore(TableClient table) : IProjectionStore
 {
-    /// <summary>
-    /// The longest <c>Accounts</c> JSON a device row may hold: a Table Storage string property
-    /// holds at most 64 KiB of UTF-16, that is 32,768 characters. About 300 linked accounts
-    /// with ids of GUID length fit, about 170 with ids of the longest length allowed (128).
-    /// </summary>
-    public const int MaxAccountsJsonLength = 64 * 1024 / sizeof(char);
-
     private const string AccountPartitionPrefix = "u|";
     private const string DevicePartitionPrefix = "d|";
     private const string Exists = nameof(AccountProjection.Exists);
@@ -28,7 +21,14 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
     private const string Setting = nameof(AccountProjection.Setting);
     private const string Revision = nameof(AccountProjection.Revision);
     private const string SettingVersion = nameof(AccountProjection.SettingVersion);
-    private const string Accounts = nameof(DeviceProjection.Accounts);
+    private const string LinkedUserIds = nameof(DeviceProjection.LinkedUserIds);
+    private const string LinkCount = nameof(DeviceProjection.LinkCount);
+
+    // The earlier layout's device row: every linked account's facts as JSON (docs/storage.md).
+    private const string LegacyAccounts = "Accounts";
+
+    // Ids never hold a comma (SubjectIds).
+    private const char Separator = ',';
 
     private readonly TableClient _table = table ?? throw new ArgumentNullException(nameof(table));
 
@@ -44,7 +44,7 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
     {
         ArgumentException.ThrowIfNullOrEmpty(adId);
         return await FindRowAsync(DevicePartitionPrefix + adId, TableRows.DeviceKey, cancellationToken).ConfigureAwait(false) is { } row
-            ? new Stored<DeviceProjection>(new DeviceProjection(adId, ToAccounts(row)), row.ETag.ToString())
+            ? new Stored<DeviceProjection>(ToDevice(adId, row), row.ETag.ToString())
             : null;
     }
 
@@ -54,7 +54,6 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
         return TryPutAsync(ToRow(projection), expectedToken, cancellationToken);
     }
 
-    /// <exception cref="ArgumentException">The linked accounts do not fit in one row (<see cref="MaxAccountsJsonLength"/>).</exception>
     public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
@@ -129,67 +128,58 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
     private static TableEntity ToRow(DeviceProjection device)
     {
         ArgumentException.ThrowIfNullOrEmpty(device.AdId, nameof(device));
-        ArgumentNullException.ThrowIfNull(device.Accounts, nameof(device));
-        var json = JsonSerializer.Serialize<List<LinkedAccount?>>([.. device.Accounts.Select(LinkedAccount.From)], ProjectionJsonContext.Default.ListLinkedAccount);
-        if (json.Length > MaxAccountsJsonLength)
+        ArgumentNullException.ThrowIfNull(device.LinkedUserIds, nameof(device));
+        return new TableEntity(DevicePartitionPrefix + device.AdId, TableRows.DeviceKey)
         {
-            // No ids in the message: they are user and device ids.
-            throw new ArgumentException(
-                $"The projection of a device with {device.Accounts.Count} linked accounts is {json.Length} characters of JSON, over the {MaxAccountsJsonLength} (64 KiB) one Table Storage property holds; it is not written (docs/storage.md, limits).",
-                nameof(device));
-        }
-
-        return new TableEntity(DevicePartitionPrefix + device.AdId, TableRows.DeviceKey) { [Accounts] = json };
+            [LinkedUserIds] = string.Join(Separator, device.LinkedUserIds),
+            [LinkCount] = (long)device.LinkCount,
+        };
     }
 
-    private static List<AccountProjection> ToAccounts(TableEntity row)
+    private static DeviceProjection ToDevice(string adId, TableEntity row)
     {
-        List<LinkedAccount?>? accounts;
+        if (row.ContainsKey(LegacyAccounts) && !row.ContainsKey(LinkCount))
+        {
+            return ToDeviceFromLegacy(adId, row);
+        }
+
+        var ids = row.GetRequiredString(LinkedUserIds);
+        var count = row.GetRequiredInt64(LinkCount);
+        string[] userIds = ids.Length == 0 ? [] : ids.Split(Separator);
+        return count >= userIds.Length && count <= int.MaxValue
+            ? new DeviceProjection(adId, userIds, (int)count)
+            : throw TableRows.Invalid(row, LinkCount);
+    }
+
+    /// <summary>
+    /// A row of the earlier layout read as what it is: an older projection of the same links (links
+    /// are never removed), so the next device notice replaces it; its account facts are not used.
+    /// </summary>
+    private static DeviceProjection ToDeviceFromLegacy(string adId, TableEntity row)
+    {
+        List<LegacyAccount?>? accounts;
         try
         {
-            accounts = JsonSerializer.Deserialize(row.GetRequiredString(Accounts), ProjectionJsonContext.Default.ListLinkedAccount);
+            accounts = JsonSerializer.Deserialize(row.GetRequiredString(LegacyAccounts), ProjectionJsonContext.Default.ListLegacyAccount);
         }
         catch (JsonException)
         {
-            throw TableRows.Invalid(row, Accounts);
+            throw TableRows.Invalid(row, LegacyAccounts);
         }
 
-        var projections = new List<AccountProjection>(accounts?.Count ?? 0);
-        foreach (var account in accounts ?? throw TableRows.Invalid(row, Accounts))
+        var userIds = new List<string>(accounts?.Count ?? 0);
+        foreach (var account in accounts ?? throw TableRows.Invalid(row, LegacyAccounts))
         {
-            projections.Add(account?.ToProjection() ?? throw TableRows.Invalid(row, Accounts));
+            userIds.Add(account?.UserId is { Length: > 0 } userId ? userId : throw TableRows.Invalid(row, LegacyAccounts));
         }
 
-        return projections;
+        userIds.Sort(StringComparer.Ordinal);
+        return new DeviceProjection(adId, userIds, userIds.Count);
     }
 
-    /// <summary>One linked account in a device row's JSON: short names, and values at their default left out.</summary>
-    internal sealed record LinkedAccount(
-        [property: JsonPropertyName("u")] string? UserId,
-        [property: JsonPropertyName("g")] bool Gone,
-        [property: JsonPropertyName("c")] string? Country,
-        [property: JsonPropertyName("t")] long SignedUpAtUtcTicks,
-        [property: JsonPropertyName("s")] bool? Setting,
-        [property: JsonPropertyName("r")] long Revision,
-        [property: JsonPropertyName("v")] long SettingVersion)
-    {
-        public static LinkedAccount From(AccountProjection account)
-        {
-            ArgumentNullException.ThrowIfNull(account);
-            var country = account.Country.ToString();
-            return new(account.UserId, !account.Exists, country.Length == 0 ? null : country, account.SignedUpAt.UtcTicks, account.Setting, account.Revision, account.SettingVersion);
-        }
-
-        /// <summary>The projection; <c>null</c> when a value is out of its range.</summary>
-        public AccountProjection? ToProjection() =>
-            UserId is { Length: > 0 }
-            && TableRows.ParseCountry(Country ?? string.Empty) is { } country
-            && SignedUpAtUtcTicks >= 0 && SignedUpAtUtcTicks <= DateTimeOffset.MaxValue.UtcTicks
-                ? new AccountProjection(UserId, !Gone, country, new DateTimeOffset(SignedUpAtUtcTicks, TimeSpan.Zero), Setting, Revision, SettingVersion)
-                : null;
-    }
+    /// <summary>One linked account in a device row of the earlier layout; only its id is read.</summary>
+    internal sealed record LegacyAccount([property: JsonPropertyName("u")] string? UserId);
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
-[JsonSerializable(typeof(List<TableProjectionStore.LinkedAccount?>))]
+[JsonSerializable(typeof(List<TableProjectionStore.LegacyAccount?>))]
 internal sealed partial class ProjectionJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
@@ -28,7 +29,7 @@ public sealed class DecisionServiceTests : IDisposable
     {
         var evaluation = Options.Create(new EvaluationOptions { SubjectHashKey = "a-test-key-of-enough-length" });
         var metrics = new EvaluationMetrics(_meters);
-        _cache = new SubjectCache(_store, _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), metrics, NullLogger<SubjectCache>.Instance);
+        _cache = new SubjectCache(_store, _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions { MaxAccountsPerDevice = 3 }), metrics, NullLogger<SubjectCache>.Instance);
         _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, evaluation), metrics, _time);
     }
 
@@ -42,7 +43,7 @@ public sealed class DecisionServiceTests : IDisposable
     public async Task The_ttl_is_what_is_left_of_the_cache_ttl_of_the_oldest_entry_used()
     {
         await PutAccountAsync("u1", setting: true);
-        await _store.TryPutDeviceAsync(new DeviceProjection("d1", [Account("u1", true)]), null, default);
+        await PutDeviceAsync("d1", "u1");
 
         var fresh = await _decisions.DecideAsync(Ask("google", userId: "u1"), default);
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -55,9 +56,55 @@ public sealed class DecisionServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_device_is_decided_from_each_linked_accounts_own_entry_most_restrictive_first()
+    {
+        await PutAccountAsync("on", setting: true);
+        await PutAccountAsync("off", setting: false);
+        await PutDeviceAsync("both", "off", "on");
+        await PutDeviceAsync("one", "on");
+
+        var both = await _decisions.DecideAsync(Ask("google", deviceAdId: "both"), default);
+        var one = await _decisions.DecideAsync(Ask("google", deviceAdId: "one"), default);
+
+        Assert.Equal((DecisionOutcome.Deny, ReasonCode.SettingDisabled), (both.Decision.Outcome, both.Decision.Reasons.First));
+        Assert.Equal(DecisionOutcome.Allow, one.Decision.Outcome);
+    }
+
+    [Fact]
+    public async Task Revoking_any_linked_account_denies_the_device_once_that_accounts_entry_expires()
+    {
+        await PutAccountAsync("a", setting: true);
+        await PutAccountAsync("b", setting: true);
+        await PutDeviceAsync("d1", "a", "b");
+        Assert.Equal(DecisionOutcome.Allow, (await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), default)).Decision.Outcome);
+
+        var row = await _store.GetAccountAsync("b", default);
+        await _store.TryPutAccountAsync(row!.Value with { Setting = false, SettingVersion = 2 }, row.ConcurrencyToken, default);
+        _time.Advance(_cache.Ttl);
+        var after = await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), default);
+
+        Assert.Equal((DecisionOutcome.Deny, ReasonCode.SettingDisabled, 2L), (after.Decision.Outcome, after.Decision.Reasons.First, after.Decision.ConsentVersion));
+    }
+
+    [Fact]
+    public async Task A_device_over_the_link_limit_denies_with_too_many_linked_accounts_in_a_batch_too()
+    {
+        await PutAccountAsync("on", setting: true);
+        await PutDeviceAsync("crowded", "on", "on2", "on3", "on4");
+        await PutDeviceAsync("fine", "on");
+
+        var single = await _decisions.DecideAsync(Ask("google", deviceAdId: "crowded"), default);
+        var batch = await _decisions.DecideManyAsync([Ask("google", deviceAdId: "fine"), Ask("google", deviceAdId: "crowded")], default);
+
+        Assert.Equal((DecisionOutcome.Deny, ReasonCode.TooManyLinkedAccounts), (single.Decision.Outcome, single.Decision.Reasons.First));
+        Assert.Equal([DecisionOutcome.Allow, DecisionOutcome.Deny], batch.Select(r => r.Decision.Outcome));
+        Assert.Equal(ReasonCode.TooManyLinkedAccounts, batch[1].Decision.Reasons.First);
+    }
+
+    [Fact]
     public async Task A_store_that_cannot_answer_denies_with_store_unavailable_and_a_ttl_of_zero()
     {
-        var failing = new SubjectCache(new FailingStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
+        var failing = new SubjectCache(new FailingStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
         using var _ = failing;
         var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(_meters), _time);
 
@@ -172,6 +219,8 @@ public sealed class DecisionServiceTests : IDisposable
     private static AccountProjection Account(string userId, bool setting) => new(userId, true, CountryCode.Parse("DE"), SignedUp, setting, 1, 1);
 
     private Task<string?> PutAccountAsync(string userId, bool setting) => _store.TryPutAccountAsync(Account(userId, setting), null, default);
+
+    private Task<string?> PutDeviceAsync(string adId, params string[] userIds) => _store.TryPutDeviceAsync(new DeviceProjection(adId, userIds, userIds.Length), null, default);
 
     private sealed class FailingStore : IProjectionStore
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
@@ -27,6 +28,7 @@ public sealed class SubjectCacheTests : IDisposable
             _time,
             Options.Create(new EvaluationOptions()),
             Options.Create(new PropagationOptions { StalenessBound = Bound }),
+            Options.Create(new AccountsOptions { MaxAccountsPerDevice = 2 }),
             new EvaluationMetrics(_meters),
             NullLogger<SubjectCache>.Instance);
     }
@@ -198,27 +200,39 @@ public sealed class SubjectCacheTests : IDisposable
     public async Task Entries_are_per_subject_and_per_kind()
     {
         _store.Put(Account("same-id", setting: true));
-        _store.Put(new DeviceProjection("same-id", [Account("owner", setting: false)]));
+        _store.Put(new DeviceProjection("same-id", ["owner"], 1));
 
         var account = await _cache.GetAccountAsync("same-id", default);
         var device = await _cache.GetDeviceAsync("same-id", default);
         var other = await _cache.GetAccountAsync("other", default);
 
         Assert.Equal(true, account.Value.Facts.Setting);
-        Assert.Equal(false, Assert.Single(device.Value.Accounts).Facts.Setting);
+        Assert.Equal("owner", Assert.Single(device.Value.LinkedUserIds));
         Assert.Equal(LookupStatus.NotFound, other.Value.Status);
     }
 
     [Fact]
     public async Task A_device_without_a_row_is_unknown_and_one_with_no_accounts_is_found_empty()
     {
-        _store.Put(new DeviceProjection("before-signup", []));
+        _store.Put(new DeviceProjection("before-signup", [], 0));
 
         var unknown = await _cache.GetDeviceAsync("never-registered", default);
         var beforeSignup = await _cache.GetDeviceAsync("before-signup", default);
 
         Assert.Equal(LookupStatus.NotFound, unknown.Value.Status);
-        Assert.Equal((LookupStatus.Found, 0), (beforeSignup.Value.Status, beforeSignup.Value.Accounts.Length));
+        Assert.Equal((LookupStatus.Found, 0), (beforeSignup.Value.Status, beforeSignup.Value.LinkedUserIds.Length));
+    }
+
+    [Fact]
+    public async Task A_device_row_over_the_link_limit_or_not_listing_its_links_reads_as_too_many_linked_accounts()
+    {
+        _store.Put(new DeviceProjection("at-limit", ["u1", "u2"], 2));
+        _store.Put(new DeviceProjection("over-limit", ["u1", "u2", "u3"], 3));
+        _store.Put(new DeviceProjection("count-only", [], 1));
+
+        Assert.Equal(LookupStatus.Found, (await _cache.GetDeviceAsync("at-limit", default)).Value.Status);
+        Assert.Equal(DeviceLookup.TooManyLinkedAccounts, (await _cache.GetDeviceAsync("over-limit", default)).Value);
+        Assert.Equal(DeviceLookup.TooManyLinkedAccounts, (await _cache.GetDeviceAsync("count-only", default)).Value);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class PropagationRig : IDisposable
         _listener.Start();
 
         Metrics = new PropagationMetrics(meterFactory);
-        Projector = new Projector(Accounts, Devices, Projections, Intents, TimeProvider.System, Metrics);
+        Projector = new Projector(Accounts, Devices, Projections, Intents, TimeProvider.System, Metrics, Microsoft.Extensions.Options.Options.Create(new AccountsOptions()));
         Consumer = new ChangeNoticeConsumer(Projector, Metrics, NullLogger<ChangeNoticeConsumer>.Instance);
     }
 
