@@ -13,7 +13,7 @@ namespace ConsentGateway.Server.Propagation;
 /// none running take turns in arrival order. A turn takes up to <see cref="MaxNoticesPerTurn"/>
 /// of one subject's waiting notices, projected once, and the subject then goes to the back of
 /// the line. So a subject with a backlog of thousands has at most one turn running, and another
-/// subject's notice waits at most for the turns already running.
+/// subject's notice waits for one turn of each subject ahead of it, never for a backlog.
 /// </remarks>
 public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
 {
@@ -34,9 +34,10 @@ public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
     public Task PublishAsync(ChangeNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
+        var delivery = new Delivery(notice.ToJson(), ChangeNotice.KindName(notice.Kind) + "/" + notice.Key, notice.IntentId, 0);
         lock (_lock)
         {
-            Enqueue(new Delivery(notice.ToJson(), ChangeNotice.KindName(notice.Kind) + "/" + notice.Key, notice.IntentId, 0));
+            Enqueue(delivery);
         }
 
         return Task.CompletedTask;
