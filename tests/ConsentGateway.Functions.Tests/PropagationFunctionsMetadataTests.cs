@@ -169,6 +169,27 @@ public sealed class PropagationFunctionsMetadataTests
         Assert.True(delay > TimeSpan.Zero && delay <= maxDelay && maxDelay <= tryTimeout);
     }
 
+    [Fact]
+    public void Host_json_fixes_the_triggers_concurrency_and_uses_no_sessions()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(OutputDirectory, "host.json")))!;
+        var serviceBus = host["extensions"]!["serviceBus"]!;
+
+        // Static concurrency: with dynamic concurrency on, the host would ignore maxConcurrentCalls.
+        Assert.False((bool)host["concurrency"]!["dynamicConcurrencyEnabled"]!);
+
+        // A prefetch far beyond what the instance runs would hold messages (and their locks) away from other instances.
+        Assert.InRange((int)serviceBus["prefetchCount"]!, 0, 2 * (int)serviceBus["maxConcurrentCalls"]!);
+
+        // No sessions (docs/functions.md): no session settings, and the trigger does not ask for them.
+        Assert.Null(serviceBus["maxConcurrentSessions"]);
+        Assert.Null(serviceBus["sessionIdleTimeout"]);
+        var trigger = Metadata
+            .Single(f => (string?)f!["name"] == "ProjectChange")!["bindings"]!.AsArray()
+            .Single(b => (string?)b!["type"] == "serviceBusTrigger")!;
+        Assert.Null(trigger["isSessionsEnabled"]);
+    }
+
     // The example key whose SHA-256 the sample configures for proxy "nginx_egress" (underscores: App Service on Linux refuses hyphens in setting names) (not a secret).
     private const string SampleProxyKey = "EXAMPLE-ONLY-nginx-egress-key-not-a-real-secret";
 

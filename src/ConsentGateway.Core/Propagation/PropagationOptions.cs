@@ -14,5 +14,13 @@ public sealed class PropagationOptions
     /// <summary>Deliveries of one notice before it is dead-lettered (the subscription's max delivery count in Azure).</summary>
     public int MaxDeliveryCount { get; set; } = 10;
 
+    /// <summary>
+    /// The self-host's projection workers: notices of different subjects projected at once
+    /// (default: four per core, at least 8 and at most 64; a projection mostly waits on the store).
+    /// </summary>
+    public int? Workers { get; set; }
+
     public TimeSpan EffectiveRepairDelay => RepairDelay ?? StalenessBound / 2;
+
+    public int EffectiveWorkers => Workers ?? Math.Clamp(4 * Environment.ProcessorCount, 8, 64);
 }

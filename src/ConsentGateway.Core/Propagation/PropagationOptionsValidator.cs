@@ -24,6 +24,11 @@ internal sealed class PropagationOptionsValidator : IValidateOptions<Propagation
             errors.AddError($"{PropagationOptions.SectionName}:MaxDeliveryCount must be between 1 and 100.");
         }
 
+        if (options.Workers is < 1 or > 256)
+        {
+            errors.AddError($"{PropagationOptions.SectionName}:Workers must be between 1 and 256.");
+        }
+
         return errors.Build();
     }
 }

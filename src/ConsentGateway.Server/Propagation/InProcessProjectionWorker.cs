@@ -5,26 +5,32 @@ namespace ConsentGateway.Server.Propagation;
 
 /// <summary>
 /// Consumes the in-process bus like the Service Bus-triggered function consumes the topic:
-/// several deliveries at once, a failure redelivers after a short backoff, the last allowed
-/// delivery's failure drops the notice (the consumer counts it as dead-lettered; its intent
+/// <c>Consent:Propagation:Workers</c> turns at once (the analogue of host.json's
+/// maxConcurrentCalls), a failure redelivers each notice after a short backoff, and the last
+/// allowed delivery's failure drops it (the consumer counts it as dead-lettered; its intent
 /// stays for repair).
 /// </summary>
 public sealed partial class InProcessProjectionWorker(
-    InProcessChangeBus bus, ChangeNoticeConsumer consumer, IOptions<PropagationOptions> options, ILogger<InProcessProjectionWorker> logger) : BackgroundService
+    InProcessChangeBus bus, ChangeNoticeConsumer consumer, IOptions<PropagationOptions> options, TimeProvider time, ILogger<InProcessProjectionWorker> logger) : BackgroundService
 {
-    /// <summary>Deliveries processed at once (the analogue of host.json's maxConcurrentCalls).</summary>
-    public const int Concurrency = 8;
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => ConsumeAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, options.Value.EffectiveWorkers).Select(_ => ServeAsync(stoppingToken)));
 
-    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    private async Task ServeAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var delivery in bus.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            while (true)
             {
-                await DeliverAsync(delivery with { DeliveryCount = delivery.DeliveryCount + 1 }, stoppingToken).ConfigureAwait(false);
+                var turn = await bus.NextTurnAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await DeliverAsync(turn, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    bus.EndTurn(turn[0].Subject);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -33,34 +39,32 @@ public sealed partial class InProcessProjectionWorker(
         }
     }
 
-    private async Task DeliverAsync(Delivery delivery, CancellationToken stoppingToken)
+    private async Task DeliverAsync(IReadOnlyList<Delivery> turn, CancellationToken stoppingToken)
     {
         var maxDeliveryCount = options.Value.MaxDeliveryCount;
         try
         {
-            await consumer.ConsumeAsync(delivery.Body, delivery.DeliveryCount, maxDeliveryCount, stoppingToken).ConfigureAwait(false);
-            bus.Settle(delivery);
+            await consumer.ConsumeTogetherAsync([.. turn.Select(d => new NoticeDelivery(d.Body, d.DeliveryCount))], maxDeliveryCount, stoppingToken).ConfigureAwait(false);
+            bus.Settle(turn);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            if (delivery.DeliveryCount >= maxDeliveryCount)
+            LogRedelivery(logger, ex, turn.Count);
+            bus.Settle(turn.Where(d => d.DeliveryCount >= maxDeliveryCount));
+            foreach (var delivery in turn.Where(d => d.DeliveryCount < maxDeliveryCount))
             {
-                bus.Settle(delivery);
-                return;
+                _ = RedeliverLaterAsync(delivery, stoppingToken);
             }
-
-            LogRedelivery(logger, ex, delivery.DeliveryCount);
-            _ = RedeliverLaterAsync(delivery, stoppingToken);
         }
     }
 
-    // Like an abandoned message: back on the queue after a growing pause, without blocking this consumer.
+    // Like an abandoned message: back in its queue after a growing pause, without holding up this worker.
     private async Task RedeliverLaterAsync(Delivery delivery, CancellationToken stoppingToken)
     {
         try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * (1 << Math.Min(delivery.DeliveryCount, 6)), 2_000)), stoppingToken).ConfigureAwait(false);
-            bus.Enqueue(delivery);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * (1 << Math.Min(delivery.DeliveryCount, 6)), 2_000)), time, stoppingToken).ConfigureAwait(false);
+            bus.Redeliver(delivery);
         }
         catch (OperationCanceledException)
         {
@@ -68,6 +72,6 @@ public sealed partial class InProcessProjectionWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Projecting a change notice failed on delivery {DeliveryCount}; it will be delivered again.")]
-    private static partial void LogRedelivery(ILogger logger, Exception exception, int deliveryCount);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Projecting {Count} change notice(s) of one subject failed; each is delivered again until its maximum delivery count.")]
+    private static partial void LogRedelivery(ILogger logger, Exception exception, int count);
 }

@@ -40,7 +40,7 @@ public sealed class PropagationRig : IDisposable
 
         Metrics = new PropagationMetrics(meterFactory);
         Projector = new Projector(Accounts, Devices, Projections, Intents, TimeProvider.System, Metrics, Microsoft.Extensions.Options.Options.Create(new AccountsOptions()));
-        Consumer = new ChangeNoticeConsumer(Projector, Metrics, NullLogger<ChangeNoticeConsumer>.Instance);
+        Consumer = new ChangeNoticeConsumer(Projector, Intents, TimeProvider.System, Metrics, NullLogger<ChangeNoticeConsumer>.Instance);
     }
 
     public LaggingAccountStore Accounts { get; } = new(new InMemoryAccountStore());
