@@ -107,16 +107,6 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [InlineData("ConnectionString", "not a connection string")]
     [InlineData("ClientId", "00000000-0000-0000-0000-000000000001")]
     [InlineData("Credential", "managedidentity")]
-    public async Task Starting_with_an_invalid_setting_fails_with_a_message_naming_it(string setting, string value)
-    {
-        using var host = BuildHost(Settings((setting, value)));
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
-
-        Assert.Contains($"Consent:Storage:{setting}", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
     [InlineData("RequestTimeout", "00:00:00")]
     [InlineData("RequestTimeout", "00:00:01.5")]
     [InlineData("MaxRetries", "-1")]
@@ -124,7 +114,7 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [InlineData("MaxRetries", "3")]
     [InlineData("RetryDelay", "-00:00:01")]
     [InlineData("RetryDelay", "00:00:01")]
-    public async Task A_store_call_that_could_not_give_up_within_2_s_fails_the_start_naming_the_setting(string setting, string value)
+    public async Task Starting_with_an_invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         using var host = BuildHost(Settings((setting, value)));
 
