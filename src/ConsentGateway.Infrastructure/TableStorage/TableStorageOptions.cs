@@ -47,10 +47,10 @@ public sealed class TableStorageOptions
     /// 100 s by default) before it counts as failed; short, so that an unreachable store is
     /// known within the 2 s a write has to answer 503 (SPEC §4).
     /// </summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMilliseconds(750);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMilliseconds(550);
 
     /// <summary>Tries of a failed store call after the first (connection failures, timeouts, 408, 5xx), each after <see cref="RetryDelay"/>.</summary>
-    public int MaxRetries { get; set; } = 1;
+    public int MaxRetries { get; set; } = 2;
 
     /// <summary>The pause before each retry (fixed, not growing: the whole call stays within a known time).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
