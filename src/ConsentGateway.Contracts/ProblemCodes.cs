@@ -44,6 +44,7 @@ public static class ProblemCodes
     public const string VersionMismatch = "version-mismatch";
     public const string ConcurrentUpdate = "concurrent-update";
     public const string TooManyLinkedAccounts = "too-many-linked-accounts";
+    public const string StoreUnavailable = "store-unavailable";
 
     // Answers the framework writes itself: an unknown route, a wrong method, an unexpected status.
     public const string BadRequest = "bad-request";
@@ -58,7 +59,7 @@ public static class ProblemCodes
         UnknownField, MalformedJson, UnsupportedMediaType, BodyTooLarge,
         MissingPartner, InvalidPartner, MissingSubject, MissingData, UnknownDataItem, InvalidRequestId, RepeatedHeader, EmptyBatch, MissingRequest, BatchTooLarge,
         Unauthorized, Forbidden, ProxyUnauthorized, ProxyNotAllowed,
-        AccountNotFound, VersionMismatch, ConcurrentUpdate, TooManyLinkedAccounts,
+        AccountNotFound, VersionMismatch, ConcurrentUpdate, TooManyLinkedAccounts, StoreUnavailable,
         BadRequest, NotFound, MethodNotAllowed, Error,
     ];
 }

@@ -14,4 +14,7 @@ public enum FailureKind
 
     /// <summary>Concurrent writers kept winning; nothing was written, the caller may retry (409).</summary>
     Conflict,
+
+    /// <summary>The store could not be reached in time; nothing was acknowledged, the caller may retry (503).</summary>
+    Unavailable,
 }

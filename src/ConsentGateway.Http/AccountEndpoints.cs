@@ -27,7 +27,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return problem;
         }
 
-        var outcome = await accounts.RegisterAccountAsync(userId, body!.Country, body.SignedUpAt, context.RequestAborted);
+        var outcome = await CallAsync(context, ct => accounts.RegisterAccountAsync(userId, body!.Country, body.SignedUpAt, ct));
         if (outcome.Failure is { } failure)
         {
             return Problems.From(failure);
@@ -46,7 +46,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        var outcome = await accounts.DeleteAccountAsync(userId, context.RequestAborted);
+        var outcome = await CallAsync(context, ct => accounts.DeleteAccountAsync(userId, ct));
         return outcome.Failure is { } failure ? Problems.From(failure) : TypedResults.NoContent();
     }
 
@@ -58,7 +58,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        return Setting(context, await accounts.GetSettingAsync(userId, context.RequestAborted));
+        return Setting(context, await CallAsync(context, ct => accounts.GetSettingAsync(userId, ct)));
     }
 
     public async Task<Results<Ok<SettingResponse>, ProblemHttpResult>> PutSettingAsync(HttpContext context, string userId)
@@ -87,7 +87,7 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var channel = caller!.IsUser(userId) ? ChangeChannel.User : ChangeChannel.Service;
-        return Setting(context, await accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, context.RequestAborted));
+        return Setting(context, await CallAsync(context, ct => accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, ct)));
     }
 
     public async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistoryAsync(HttpContext context, string userId)
@@ -98,7 +98,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        var outcome = await accounts.GetHistoryAsync(userId, context.RequestAborted);
+        var outcome = await CallAsync(context, ct => accounts.GetHistoryAsync(userId, ct));
         if (outcome.Failure is { } failure)
         {
             return Problems.From(failure);
@@ -116,7 +116,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        var outcome = await accounts.RegisterDeviceAsync(adId, context.RequestAborted);
+        var outcome = await CallAsync(context, ct => accounts.RegisterDeviceAsync(adId, ct));
         if (outcome.Failure is { } failure)
         {
             return Problems.From(failure);
@@ -134,7 +134,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        var outcome = await accounts.LinkDeviceAsync(adId, userId, context.RequestAborted);
+        var outcome = await CallAsync(context, ct => accounts.LinkDeviceAsync(adId, userId, ct));
         if (outcome.Failure is { } failure)
         {
             return Problems.From(failure);
@@ -142,6 +142,19 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         var link = new DeviceLinkResponse(adId, userId);
         return outcome.Value ? TypedResults.Created((string?)null, link) : TypedResults.Ok(link);
+    }
+
+    // Every use case goes through here: a store that does not answer is one outcome for all of them.
+    private static async Task<Outcome<T>> CallAsync<T>(HttpContext context, Func<CancellationToken, Task<Outcome<T>>> useCase)
+    {
+        try
+        {
+            return await useCase(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            return Problems.StoreUnavailable(context);
+        }
     }
 
     private static async Task<ProblemHttpResult?> AuthorizeAsync(HttpContext context, Func<Caller, bool> allowed) =>

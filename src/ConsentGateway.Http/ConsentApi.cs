@@ -19,35 +19,37 @@ public static class ConsentApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        api.MapPut(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.PutAccountAsync(c, userId))
+        // The routes of apps and the account service call the store: it may not answer (503 store-unavailable).
+        var accounts = api.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        accounts.MapPut(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.PutAccountAsync(c, userId))
             .WithName("PutAccount").WithSummary("Create or update an account (account service).")
             .Accepts<AccountBody>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-        api.MapDelete(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.DeleteAccountAsync(c, userId))
+        accounts.MapDelete(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.DeleteAccountAsync(c, userId))
             .WithName("DeleteAccount").WithSummary("Delete an account: from then on it evaluates as unknown.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.GetSettingAsync(c, userId))
+        accounts.MapGet(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.GetSettingAsync(c, userId))
             .WithName("GetPartnerSharing").WithSummary("Read the partner-sharing setting (ETag = version).")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPut(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.PutSettingAsync(c, userId))
+        accounts.MapPut(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.PutSettingAsync(c, userId))
             .WithName("PutPartnerSharing").WithSummary("Grant or withdraw partner sharing; optional If-Match.")
             .Accepts<SettingBody>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        api.MapGet(ApiRoutes.History, (AccountEndpoints e, HttpContext c, string userId) => e.GetHistoryAsync(c, userId))
+        accounts.MapGet(ApiRoutes.History, (AccountEndpoints e, HttpContext c, string userId) => e.GetHistoryAsync(c, userId))
             .WithName("GetPartnerSharingHistory").WithSummary("Every accepted change, oldest first (proof of consent).")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPut(ApiRoutes.Device, (AccountEndpoints e, HttpContext c, string adId) => e.PutDeviceAsync(c, adId))
+        accounts.MapPut(ApiRoutes.Device, (AccountEndpoints e, HttpContext c, string adId) => e.PutDeviceAsync(c, adId))
             .WithName("PutDevice").WithSummary("Register a device that opened an app (account service).");
 
-        api.MapPut(ApiRoutes.DeviceLink, (AccountEndpoints e, HttpContext c, string adId, string userId) => e.PutDeviceLinkAsync(c, adId, userId))
+        accounts.MapPut(ApiRoutes.DeviceLink, (AccountEndpoints e, HttpContext c, string adId, string userId) => e.PutDeviceLinkAsync(c, adId, userId))
             .WithName("PutDeviceLink").WithSummary("Link a device to an account that logged in on it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 

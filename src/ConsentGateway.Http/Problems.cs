@@ -26,6 +26,20 @@ public static class Problems
         return Create(StatusOf(failure.Kind), failure.Code, failure.Detail);
     }
 
+    /// <summary>How long a caller is asked to wait (<c>Retry-After</c>) after a 503 <c>store-unavailable</c>.</summary>
+    public const int StoreRetryAfterSeconds = 1;
+
+    /// <summary>
+    /// The failure of a use case the store did not answer (SPEC §4: 503 <c>store-unavailable</c>
+    /// with <c>Retry-After</c>, never a 500): sets <c>Retry-After</c> on the response.
+    /// </summary>
+    public static Failure StoreUnavailable(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Failure(FailureKind.Unavailable, ProblemCodes.StoreUnavailable, "The store could not be reached in time; nothing was acknowledged. Retry after the Retry-After interval.");
+    }
+
     public static ProblemHttpResult Unauthorized() =>
         Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "A valid bearer token is required.");
 
@@ -51,6 +65,7 @@ public static class Problems
         FailureKind.NotFound => StatusCodes.Status404NotFound,
         FailureKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         FailureKind.Conflict => StatusCodes.Status409Conflict,
+        FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -65,6 +80,7 @@ public static class Problems
         StatusCodes.Status412PreconditionFailed => "The precondition failed.",
         StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type.",
+        StatusCodes.Status503ServiceUnavailable => "Service unavailable.",
         _ => "Error.",
     };
 }

@@ -60,6 +60,9 @@ public class GatewayServer : IAsyncLifetime
 
     public const string LimitedProxyPartner = "google";
 
+    /// <summary>Turns the Azurite connection string into the one the server uses (e.g. through a <see cref="TcpForwarder"/>).</summary>
+    public Func<string, string>? RouteStorage { get; init; }
+
     /// <summary>Replaces registrations of the server (fault injection).</summary>
     public Action<IServiceCollection>? OverrideServices { get; init; }
 
@@ -80,7 +83,7 @@ public class GatewayServer : IAsyncLifetime
         [
             "--urls", "http://127.0.0.1:0",
             "--environment", "Testing",
-            "--Consent:Storage:ConnectionString", _azurite.ConnectionString,
+            "--Consent:Storage:ConnectionString", RouteStorage?.Invoke(_azurite.ConnectionString) ?? _azurite.ConnectionString,
             "--Consent:Storage:AccountsTable", AccountsTable,
             "--Consent:Storage:DevicesTable", DevicesTable,
             "--Consent:Storage:IntentsTable", IntentsTable,

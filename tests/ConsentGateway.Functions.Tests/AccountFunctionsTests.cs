@@ -119,6 +119,21 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_that_is_gone_is_a_503_store_unavailable_with_retry_after_never_a_500()
+    {
+        await InvokeAsync(c => _functions.PutAccount(c.Request, "fn-outage"), "PUT", Token("svc", Scopes.Accounts), """{"country":"SE","signedUpAt":"2022-01-01T00:00:00Z"}""");
+        await _azurite.DisposeAsync();
+
+        var user = Token("fn-outage", Scopes.User);
+        var changed = await InvokeAsync(c => _functions.PutPartnerSharing(c.Request, "fn-outage"), "PUT", user, """{"enabled":true}""");
+        var read = await InvokeAsync(c => _functions.GetPartnerSharing(c.Request, "fn-outage"), "GET", user);
+
+        Assert.All([changed, read], answer => Assert.Equal(
+            (HttpStatusCode.ServiceUnavailable, "application/problem+json", "store-unavailable", "1"),
+            (answer.Status, answer.ContentType, answer.Json.GetProperty("code").GetString(), answer.Headers.RetryAfter.ToString())));
+    }
+
+    [Fact]
     public async Task A_call_without_a_token_is_a_401_problem()
     {
         var response = await InvokeAsync(c => _functions.GetPartnerSharing(c.Request, "anyone"), "GET", token: null);

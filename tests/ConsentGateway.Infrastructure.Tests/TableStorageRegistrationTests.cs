@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
@@ -106,6 +107,13 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [InlineData("ConnectionString", "not a connection string")]
     [InlineData("ClientId", "00000000-0000-0000-0000-000000000001")]
     [InlineData("Credential", "managedidentity")]
+    [InlineData("RequestTimeout", "00:00:00")]
+    [InlineData("RequestTimeout", "00:00:01.5")]
+    [InlineData("MaxRetries", "-1")]
+    [InlineData("MaxRetries", "11")]
+    [InlineData("MaxRetries", "3")]
+    [InlineData("RetryDelay", "-00:00:01")]
+    [InlineData("RetryDelay", "00:00:01")]
     public async Task Starting_with_an_invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         using var host = BuildHost(Settings((setting, value)));
@@ -113,6 +121,63 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
 
         Assert.Contains($"Consent:Storage:{setting}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_client_settings_default_to_a_call_that_gives_up_within_2_s()
+    {
+        using var host = BuildHost(Settings());
+
+        var options = host.Services.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+
+        Assert.Equal((TimeSpan.FromMilliseconds(550), 2, TimeSpan.FromMilliseconds(100)), (options.RequestTimeout, options.MaxRetries, options.RetryDelay));
+        Assert.InRange(options.WorstCallTime(), TimeSpan.Zero, TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task A_store_nothing_listens_on_is_unavailable()
+    {
+        using var host = BuildHost(Settings(("ConnectionString", ConnectionStringFor(ChildProcess.FreeLoopbackPort()))));
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => host.Services.GetRequiredService<IAccountStore>().FindAsync("u1", Ct));
+    }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(500)]
+    [InlineData(503)]
+    public async Task A_store_answering_a_timeout_or_server_error_is_unavailable_after_the_retries(int status)
+    {
+        await using var store = await RecordingServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+        using var host = BuildHost(Settings(("ConnectionString", ConnectionStringFor(store.BaseAddress.Port))));
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => host.Services.GetRequiredService<IIntentLog>().RecordAsync(ChangeKind.Setting, "u1", null, DateTimeOffset.UnixEpoch, Ct));
+
+        // Tried again before giving up (how often depends on the status: the SDK classifies them).
+        Assert.True(store.Requests.Count(request => request.Method == "POST") > 1);
+    }
+
+    [Fact]
+    public async Task A_store_that_does_not_answer_is_unavailable()
+    {
+        await using var store = await HangingStoreAsync();
+        using var host = BuildHost(Settings(("ConnectionString", ConnectionStringFor(store.BaseAddress.Port)), ("RequestTimeout", "00:00:00.200"), ("MaxRetries", "0")));
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => host.Services.GetRequiredService<IAccountStore>().FindAsync("u1", Ct));
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_is_told_so_not_that_the_store_is_unavailable()
+    {
+        await using var store = await HangingStoreAsync();
+        using var host = BuildHost(Settings(("ConnectionString", ConnectionStringFor(store.BaseAddress.Port)), ("RequestTimeout", "00:00:01.9"), ("MaxRetries", "0")));
+        using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Services.GetRequiredService<IAccountStore>().FindAsync("u1", caller.Token));
     }
 
     [Fact]
@@ -160,6 +225,14 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         var settings = Settings(("ConnectionString", azurite.ConnectionString), ("AccountsTable", tables[0]), ("DevicesTable", tables[1]), ("IntentsTable", tables[2]), ("ProjectionsTable", tables[3]));
         return (settings, tables);
     }
+
+    // A stand-in store that never answers a table request.
+    private static Task<RecordingServer> HangingStoreAsync() => RecordingServer.StartAsync(context =>
+        context.Request.Path.StartsWithSegments("/" + AzuriteServer.AccountName, StringComparison.Ordinal) ? Task.Delay(Timeout.Infinite, context.RequestAborted) : Task.CompletedTask);
+
+    // Any well-formed key: the stand-in stores do not check signatures.
+    private static string ConnectionStringFor(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{port}/{AzuriteServer.AccountName};";
 
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] settings) =>
         settings.ToDictionary(setting => $"Consent:Storage:{setting.Key}", setting => (string?)setting.Value);

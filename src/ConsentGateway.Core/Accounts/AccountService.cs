@@ -68,7 +68,10 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             var current = await accounts.FindAsync(userId, cancellationToken).ConfigureAwait(false);
             if (current is { Exists: true } && current.Country == countryCode && current.SignedUpAt == signedUp)
             {
-                return new AccountRegistration(current, Created: false, Changed: false);
+                // After a write of ours that seemed to fail, the same facts may be that write (a try
+                // that landed, timed out and was retried by the store client): announce it, since
+                // projecting an unchanged account again is harmless and a lost first notice is not.
+                return new AccountRegistration(current, Created: false, Changed: attempt > 0);
             }
 
             var next = current is null

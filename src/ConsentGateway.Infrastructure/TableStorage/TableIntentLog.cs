@@ -58,7 +58,9 @@ public sealed class TableIntentLog(TableClient table) : IIntentLog
             row[LinkedUserId] = linkedUserId;
         }
 
-        await _table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+        // The key holds a fresh GUID: a 409 can only be this insert's own earlier try, which
+        // landed but timed out before its answer (the client then retried it).
+        await TableRows.TryAddAsync(_table, row, cancellationToken).ConfigureAwait(false);
         return new Intent(IdOf(row), kind, key, recordedAt, linkedUserId);
     }
 

@@ -42,6 +42,22 @@ public sealed class TableStorageOptions
     /// <summary>The decision projection: one row per account and one per device, read by the evaluator.</summary>
     public string ProjectionsTable { get; set; } = "projections";
 
+    /// <summary>
+    /// How long one try of a store call may wait for the store (the SDK's <c>NetworkTimeout</c>,
+    /// 100 s by default) before it counts as failed; short, so that an unreachable store is
+    /// known within the 2 s a write has to answer 503 (SPEC §4).
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMilliseconds(550);
+
+    /// <summary>Tries of a failed store call after the first (connection failures, timeouts, 408, 5xx), each after <see cref="RetryDelay"/>.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>The pause before each retry (fixed, not growing: the whole call stays within a known time).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest one store call can take before it gives up: every try timing out, with the pauses between them.</summary>
+    public TimeSpan WorstCallTime() => (RequestTimeout * (MaxRetries + 1)) + (RetryDelay * MaxRetries);
+
     /// <summary>Every table, with the name of its setting (a method, so that binding leaves it alone).</summary>
     public IReadOnlyList<(string Setting, string Name)> Tables() =>
     [
@@ -54,5 +70,6 @@ public sealed class TableStorageOptions
     // A connection string may carry an account key: never print it.
     public override string ToString() =>
         $"{nameof(TableStorageOptions)} {{ ConnectionString = (not shown), ServiceUri = {ServiceUri}, Credential = {Credential}, ClientId = {ClientId}, " +
-        $"AccountsTable = {AccountsTable}, DevicesTable = {DevicesTable}, IntentsTable = {IntentsTable}, ProjectionsTable = {ProjectionsTable} }}";
+        $"AccountsTable = {AccountsTable}, DevicesTable = {DevicesTable}, IntentsTable = {IntentsTable}, ProjectionsTable = {ProjectionsTable}, " +
+        $"RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, RetryDelay = {RetryDelay} }}";
 }

@@ -8,6 +8,9 @@ internal sealed class TableStorageOptionsValidator : IValidateOptions<TableStora
 {
     private const string Prefix = TableStorageOptions.SectionName + ":";
 
+    /// <summary>A write that cannot reach the store answers 503 within 2 s (SPEC §4): one store call must give up sooner.</summary>
+    internal static readonly TimeSpan MaxCallTime = TimeSpan.FromSeconds(2);
+
     public ValidateOptionsResult Validate(string? name, TableStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -25,6 +28,8 @@ internal sealed class TableStorageOptionsValidator : IValidateOptions<TableStora
                 }
             }
         }
+
+        CheckRetries(options, failures);
 
         if (options.ServiceUri is { } serviceUri)
         {
@@ -60,6 +65,32 @@ internal sealed class TableStorageOptionsValidator : IValidateOptions<TableStora
         if (!IsValidTableName(tableName))
         {
             failures.Add($"{Prefix}{setting} is '{tableName}', which is not a valid Azure table name: 3 to 63 letters or digits, starting with a letter ('tables' is reserved).");
+        }
+    }
+
+    private static void CheckRetries(TableStorageOptions options, List<string> failures)
+    {
+        var before = failures.Count;
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.RequestTimeout)} is {options.RequestTimeout}: it must be positive.");
+        }
+
+        if (options.MaxRetries is < 0 or > 10)
+        {
+            failures.Add($"{Prefix}{nameof(options.MaxRetries)} is {options.MaxRetries}: it must be between 0 and 10.");
+        }
+
+        if (options.RetryDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{nameof(options.RetryDelay)} is {options.RetryDelay}: it must not be negative.");
+        }
+
+        if (failures.Count == before && options.WorstCallTime() > MaxCallTime)
+        {
+            failures.Add(
+                $"{Prefix}{nameof(options.RequestTimeout)} × ({Prefix}{nameof(options.MaxRetries)} + 1) + {Prefix}{nameof(options.RetryDelay)} × {Prefix}{nameof(options.MaxRetries)} " +
+                $"is {options.WorstCallTime()}: a store call must give up within {MaxCallTime} so that a write that cannot reach the store answers 503 in time (SPEC §4).");
         }
     }
 

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
@@ -34,6 +35,7 @@ public static class TableStorageServiceCollectionExtensions
             .AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, provider) =>
             {
                 var storage = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+                ConfigureOutageHandling(clientOptions, storage);
                 return storage.ServiceUri is { } serviceUri
                     ? new TableServiceClient(serviceUri, credential, clientOptions)
                     : new TableServiceClient(storage.ConnectionString, clientOptions);
@@ -53,6 +55,21 @@ public static class TableStorageServiceCollectionExtensions
         services.TryAddSingleton<IProjectionStore>(provider => new TableProjectionStore(TableOf(provider, static storage => storage.ProjectionsTable)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TableStorageInitializer>());
         return services;
+    }
+
+    /// <summary>
+    /// A short timeout per try and a few fixed pauses instead of the SDK's defaults (100 s per
+    /// try, 3 retries growing from 0.8 s): a call to a store that is gone gives up within
+    /// <see cref="TableStorageOptions.WorstCallTime"/>, and <see cref="StoreOutagePolicy"/> then
+    /// says so as one <c>StoreUnavailableException</c>.
+    /// </summary>
+    private static void ConfigureOutageHandling(TableClientOptions clientOptions, TableStorageOptions storage)
+    {
+        clientOptions.Retry.Mode = RetryMode.Fixed;
+        clientOptions.Retry.NetworkTimeout = storage.RequestTimeout;
+        clientOptions.Retry.MaxRetries = storage.MaxRetries;
+        clientOptions.Retry.Delay = storage.RetryDelay;
+        clientOptions.AddPolicy(new StoreOutagePolicy(), HttpPipelinePosition.PerCall);
     }
 
     private static TableClient TableOf(IServiceProvider provider, Func<TableStorageOptions, string> tableName) =>

@@ -1,11 +1,15 @@
+using ConsentGateway.Core;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Server.Propagation;
 
 /// <summary>
-/// The self-host's repair timer: runs <see cref="Repairer"/> every half repair delay, and backs
-/// off exponentially (up to a minute) while the store or the transport keeps failing.
+/// The self-host's repair timer: runs <see cref="Repairer"/> every half repair delay. While the
+/// store does not answer it keeps that pace (asking a store that is gone costs one failed call,
+/// and repair must run as soon as it answers again: the changes accepted before the outage are
+/// waiting); it logs the outage once, and once more when the store is back. Any other failure
+/// backs off exponentially, up to a minute, until a run succeeds.
 /// </summary>
 public sealed partial class RepairWorker(Repairer repairer, IOptions<PropagationOptions> options, ILogger<RepairWorker> logger) : BackgroundService
 {
@@ -15,17 +19,32 @@ public sealed partial class RepairWorker(Repairer repairer, IOptions<Propagation
     {
         var interval = options.Value.EffectiveRepairDelay / 2;
         var pause = interval;
+        var storeDown = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
                 await repairer.RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                pause = interval;
+                if (storeDown)
+                {
+                    LogStoreBack(logger);
+                }
+
+                (pause, storeDown) = (interval, false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (StoreUnavailableException ex)
+            {
+                if (!storeDown)
+                {
+                    LogStoreDown(logger, ex);
+                }
+
+                (pause, storeDown) = (interval, true);
             }
             catch (Exception ex)
             {
@@ -37,4 +56,10 @@ public sealed partial class RepairWorker(Repairer repairer, IOptions<Propagation
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Repair failed; trying again in {Seconds} s.")]
     private static partial void LogRepairFailed(ILogger logger, Exception exception, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair cannot reach the store; it keeps trying at its usual pace and runs as soon as the store answers.")]
+    private static partial void LogStoreDown(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The store answers again; repair ran.")]
+    private static partial void LogStoreBack(ILogger logger);
 }
