@@ -14,7 +14,7 @@ public sealed class RetriedWriteTests
     public async Task A_create_that_landed_but_was_reported_lost_is_still_announced()
     {
         var accounts = new LandedButReportedLost(new InMemoryAccountStore());
-        var publisher = new Recording();
+        var publisher = new QueuedPublisher();
         var intents = new InMemoryIntentLog();
         var service = new AccountService(accounts, new InMemoryDeviceStore(), PolicyLoader.Load(null),
             new ChangeFeed(intents, publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
@@ -22,7 +22,7 @@ public sealed class RetriedWriteTests
         var outcome = await service.RegisterAccountAsync("u1", "DE", "2021-03-01T00:00:00Z", CancellationToken.None);
 
         Assert.Null(outcome.Failure);
-        var notice = Assert.Single(publisher.Notices);
+        var notice = Assert.Single(publisher.Published);
         Assert.Equal((ChangeKind.Account, "u1", 1L), (notice.Kind, notice.Key, notice.Version));
         Assert.NotEmpty(await intents.GetPendingAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None));
     }
@@ -30,7 +30,7 @@ public sealed class RetriedWriteTests
     [Fact]
     public async Task The_same_facts_again_without_a_failed_write_announce_nothing()
     {
-        var publisher = new Recording();
+        var publisher = new QueuedPublisher();
         var service = new AccountService(new InMemoryAccountStore(), new InMemoryDeviceStore(), PolicyLoader.Load(null),
             new ChangeFeed(new InMemoryIntentLog(), publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
 
@@ -38,7 +38,7 @@ public sealed class RetriedWriteTests
         var again = await service.RegisterAccountAsync("u1", "DE", "2021-03-01T00:00:00Z", CancellationToken.None);
 
         Assert.False(again.Value!.Changed);
-        Assert.Single(publisher.Notices);
+        Assert.Single(publisher.Published);
     }
 
     /// <summary>Writes the first account write, then answers as if another writer had won (a 409 to the retried try).</summary>
@@ -59,18 +59,5 @@ public sealed class RetriedWriteTests
         public Task<IReadOnlyList<SettingChange>> GetHistoryAsync(string userId, CancellationToken cancellationToken) => inner.GetHistoryAsync(userId, cancellationToken);
 
         public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken) => inner.AddDeviceLinkAsync(userId, adId, at, cancellationToken);
-    }
-
-    private sealed class Recording : IChangePublisher
-    {
-        private readonly List<ChangeNotice> _notices = [];
-
-        public IReadOnlyList<ChangeNotice> Notices => _notices;
-
-        public Task PublishAsync(ChangeNotice notice, CancellationToken cancellationToken)
-        {
-            _notices.Add(notice);
-            return Task.CompletedTask;
-        }
     }
 }
