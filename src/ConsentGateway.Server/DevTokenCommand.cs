@@ -36,12 +36,7 @@ internal static class DevTokenCommand
             }
         }
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. rest])
-            .Build();
+        var configuration = CommandConfiguration.Build(rest);
         var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         try
         {

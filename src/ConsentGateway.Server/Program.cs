@@ -1,9 +1,14 @@
 using ConsentGateway.Server;
 
-if (args.Length > 0 && args[0] == DevTokenCommand.Name)
+return args switch
 {
-    return DevTokenCommand.Run(args[1..]);
-}
+    [DevTokenCommand.Name, .. var rest] => DevTokenCommand.Run(rest),
+    [BackupCommand.Name, .. var rest] => BackupCommand.Run(rest),
+    _ => await RunServerAsync(args),
+};
 
-await ConsentServer.Build(args).RunAsync();
-return 0;
+static async Task<int> RunServerAsync(string[] args)
+{
+    await ConsentServer.Build(args).RunAsync();
+    return 0;
+}

@@ -2,39 +2,48 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using Azure.Data.Tables;
 using ConsentGateway.Contracts;
 using ConsentGateway.Http;
 using ConsentGateway.Server;
 using ConsentGateway.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
-/// The self-hosted server on real Kestrel (a free loopback port) over a real Azurite, with its
-/// own tables and a random development signing key. Shared by the tests of one class.
+/// The self-hosted server on real Kestrel (a free loopback port) with a random development
+/// signing key, on its default store, a SQLite file of its own, or (<see cref="Storage"/>) on a
+/// real Azurite with tables of its own. Shared by the tests of one class.
 /// </summary>
 public class GatewayServer : IAsyncLifetime
 {
     public const string Issuer = "consent-gateway-tests";
     public const string Audience = "consent-gateway";
 
-    private readonly AzuriteServer _azurite;
-    private readonly bool _ownsAzurite;
+    private readonly bool _ownsStore;
+    private AzuriteServer? _azurite;
     private WebApplication? _app;
 
     public GatewayServer()
-        : this(new AzuriteServer(), ownsAzurite: true)
+        : this(null, ownsStore: true)
     {
     }
 
-    /// <summary>A server on another server's Azurite and tables (a second instance, or a restart).</summary>
-    protected GatewayServer(AzuriteServer azurite, bool ownsAzurite)
+    /// <summary>A server on another server's store (a second instance, or a restart).</summary>
+    protected GatewayServer(AzuriteServer? azurite, bool ownsStore)
     {
         _azurite = azurite;
-        _ownsAzurite = ownsAzurite;
+        _ownsStore = ownsStore;
     }
+
+    /// <summary>The store the server runs on: SQLite (the self-host's default) unless a test needs the Table adapter.</summary>
+    public StorageProvider Storage { get; init; } = StorageProvider.Sqlite;
+
+    /// <summary>The SQLite file of <see cref="StorageProvider.Sqlite"/>: a new one in the temporary directory, deleted with the server.</summary>
+    public string SqlitePath { get; init; } = Path.Combine(Path.GetTempPath(), "consent-gateway-tests", Guid.NewGuid().ToString("N") + ".db");
 
     public string SigningKey { get; init; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray());
 
@@ -60,7 +69,7 @@ public class GatewayServer : IAsyncLifetime
 
     public const string LimitedProxyPartner = "google";
 
-    /// <summary>Turns the Azurite connection string into the one the server uses (e.g. through a <see cref="TcpForwarder"/>).</summary>
+    /// <summary>Turns the Azurite connection string into the one the server uses (e.g. through a <see cref="TcpForwarder"/>); Table Storage only.</summary>
     public Func<string, string>? RouteStorage { get; init; }
 
     /// <summary>Replaces registrations of the server (fault injection).</summary>
@@ -70,12 +79,14 @@ public class GatewayServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public AzuriteServer Azurite => _azurite;
+    /// <summary>The Azurite of a server on <see cref="StorageProvider.TableStorage"/>.</summary>
+    public AzuriteServer Azurite => _azurite ?? throw new InvalidOperationException("This server runs on SQLite, not on Azurite.");
 
     public async Task InitializeAsync()
     {
-        if (_ownsAzurite)
+        if (Storage == StorageProvider.TableStorage && _azurite is null)
         {
+            _azurite = new AzuriteServer();
             await _azurite.InitializeAsync();
         }
 
@@ -83,11 +94,7 @@ public class GatewayServer : IAsyncLifetime
         [
             "--urls", "http://127.0.0.1:0",
             "--environment", "Testing",
-            "--Consent:Storage:ConnectionString", RouteStorage?.Invoke(_azurite.ConnectionString) ?? _azurite.ConnectionString,
-            "--Consent:Storage:AccountsTable", AccountsTable,
-            "--Consent:Storage:DevicesTable", DevicesTable,
-            "--Consent:Storage:IntentsTable", IntentsTable,
-            "--Consent:Storage:ProjectionsTable", ProjectionsTable,
+            .. StorageSettings(),
             "--Consent:Propagation:StalenessBound", StalenessBound.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             "--Consent:Auth:Issuer", Issuer,
             "--Consent:Auth:Audience", Audience,
@@ -107,13 +114,21 @@ public class GatewayServer : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         await StopAsync();
-        if (_ownsAzurite)
+        if (_ownsStore)
         {
-            await _azurite.DisposeAsync();
+            if (_azurite is not null)
+            {
+                await _azurite.DisposeAsync();
+            }
+
+            foreach (var file in (string[])[SqlitePath, SqlitePath + "-wal", SqlitePath + "-shm"])
+            {
+                File.Delete(file);
+            }
         }
     }
 
-    /// <summary>Stops this instance only (its Azurite and tables stay for another instance).</summary>
+    /// <summary>Stops this instance only (its store stays for another instance).</summary>
     public async Task StopAsync()
     {
         if (_app is not null)
@@ -124,10 +139,12 @@ public class GatewayServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Another instance of the gateway on the same Azurite and tables.</summary>
+    /// <summary>Another instance of the gateway on the same store.</summary>
     public GatewayServer Sibling(Action<IServiceCollection>? overrideServices = null) =>
-        new(_azurite, ownsAzurite: false)
+        new(_azurite, ownsStore: false)
         {
+            Storage = Storage,
+            SqlitePath = SqlitePath,
             SigningKey = SigningKey,
             AccountsTable = AccountsTable,
             DevicesTable = DevicesTable,
@@ -139,6 +156,58 @@ public class GatewayServer : IAsyncLifetime
             LimitedProxyKey = LimitedProxyKey,
             OverrideServices = overrideServices,
         };
+
+    /// <summary>
+    /// Every row of the source of truth (accounts, history, devices, links) with its version or
+    /// ETag, read straight from the store: what "changes nothing" compares.
+    /// </summary>
+    public async Task<string> SnapshotSourceAsync()
+    {
+        var rows = new List<string>();
+        if (Storage == StorageProvider.TableStorage)
+        {
+            var service = new TableServiceClient(Azurite.ConnectionString);
+            foreach (var table in (string[])[AccountsTable, DevicesTable])
+            {
+                await foreach (var entity in service.GetTableClient(table).QueryAsync<TableEntity>())
+                {
+                    rows.Add($"{table}/{entity.PartitionKey}/{entity.RowKey}/{entity.ETag}");
+                }
+            }
+        }
+        else
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = SqlitePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            foreach (var table in (string[])["accounts", "setting_history", "account_devices", "devices", "device_links"])
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT * FROM " + table;
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    rows.Add(table + "/" + string.Join('/', Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
+                }
+            }
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        return string.Join('\n', rows);
+    }
+
+    private string[] StorageSettings() => Storage == StorageProvider.TableStorage
+        ?
+        [
+            "--Consent:Storage:Provider", nameof(StorageProvider.TableStorage),
+            "--Consent:Storage:ConnectionString", RouteStorage?.Invoke(Azurite.ConnectionString) ?? Azurite.ConnectionString,
+            "--Consent:Storage:AccountsTable", AccountsTable,
+            "--Consent:Storage:DevicesTable", DevicesTable,
+            "--Consent:Storage:IntentsTable", IntentsTable,
+            "--Consent:Storage:ProjectionsTable", ProjectionsTable,
+        ]
+        : RouteStorage is null
+            ? ["--Consent:Storage:Provider", nameof(StorageProvider.Sqlite), "--Consent:Storage:SqlitePath", SqlitePath]
+            : throw new InvalidOperationException("RouteStorage routes a Table Storage connection: set Storage = TableStorage.");
 
     public string Token(string? subject, params string[] scopes) =>
         DevTokens.Create(new AuthOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey }, subject, scopes, TimeSpan.FromMinutes(10));

@@ -6,6 +6,7 @@ using ConsentGateway.Contracts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
+using ConsentGateway.Server;
 using ConsentGateway.Server.Propagation;
 using Microsoft.Extensions.DependencyInjection;
 using static ConsentGateway.EndToEnd.Tests.GatewayServer;
@@ -13,16 +14,19 @@ using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
-/// Propagation on the real self-host over Azurite: every accepted change reaches the decision
+/// Propagation on the real self-host (on SQLite; <see cref="PropagationOnTableStorageTests"/> on Azurite): every accepted change reaches the decision
 /// projection within the bound, and faults (publisher outage, a crash between write and
 /// publish, failing projections) lose nothing and never move a projection backwards.
 /// </summary>
 public class PropagationTests
 {
+    /// <summary>The store the servers of these tests run on.</summary>
+    protected virtual StorageProvider Storage => StorageProvider.Sqlite;
+
     [Fact]
     public async Task A_change_reaches_the_account_and_its_devices_within_the_bound()
     {
-        await using var server = await StartAsync(new GatewayServer());
+        await using var server = await StartAsync(new GatewayServer { Storage = Storage });
         var userId = await server.CreateAccountAsync("DE");
         using var service = server.AccountService();
         using var linked = await service.PutAsync($"/api/v1/devices/dev-{userId}/accounts/{userId}", null);
@@ -62,6 +66,7 @@ public class PropagationTests
         listener.Start();
         var first = new GatewayServer
         {
+            Storage = Storage,
             OverrideServices = services =>
             {
                 services.Decorate<IChangePublisher>((inner, _) => new FaultyPublisher(inner));
@@ -178,7 +183,8 @@ public class PropagationTests
     /// </summary>
     private sealed class ProjectionMonitor
     {
-        private readonly ConcurrentDictionary<string, AccountProjection> _readByToken = new();
+        // By account and token: a token names a version of one row only (SQLite's are row versions 1, 2, …).
+        private readonly ConcurrentDictionary<(string UserId, string Token), AccountProjection> _readByToken = new();
         private readonly ConcurrentDictionary<string, bool> _failed = new();
 
         public ConcurrentBag<string> Regressions { get; } = [];
@@ -192,7 +198,7 @@ public class PropagationTests
                 var stored = await inner.GetAccountAsync(userId, cancellationToken);
                 if (stored is not null)
                 {
-                    monitor._readByToken[stored.ConcurrencyToken] = stored.Value;
+                    monitor._readByToken[(userId, stored.ConcurrencyToken)] = stored.Value;
                 }
 
                 return stored;
@@ -210,8 +216,8 @@ public class PropagationTests
                 var written = await inner.TryPutAccountAsync(projection, expectedToken, cancellationToken);
                 if (written is not null)
                 {
-                    monitor._readByToken[written] = projection;
-                    if (expectedToken is not null && monitor._readByToken.TryGetValue(expectedToken, out var replaced) && !projection.IsAtLeastAsNewAs(replaced))
+                    monitor._readByToken[(projection.UserId, written)] = projection;
+                    if (expectedToken is not null && monitor._readByToken.TryGetValue((projection.UserId, expectedToken), out var replaced) && !projection.IsAtLeastAsNewAs(replaced))
                     {
                         monitor.Regressions.Add($"setting version {replaced.SettingVersion} replaced by {projection.SettingVersion}");
                     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using ConsentGateway.Contracts;
+using ConsentGateway.Server;
 using ConsentGateway.Testing;
 using Xunit.Abstractions;
 using static ConsentGateway.EndToEnd.Tests.GatewayServer;
@@ -38,6 +39,7 @@ public sealed partial class StoreOutageRecoveryTests(ITestOutputHelper output)
         TcpForwarder? through = null;
         await using var server = new GatewayServer
         {
+            Storage = StorageProvider.TableStorage,
             RouteStorage = connectionString =>
             {
                 through = new TcpForwarder(int.Parse(EndpointPort().Match(connectionString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));

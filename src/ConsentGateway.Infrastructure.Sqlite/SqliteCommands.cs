@@ -1,0 +1,49 @@
+using ConsentGateway.Core.Policy;
+using Microsoft.Data.Sqlite;
+
+namespace ConsentGateway.Infrastructure.Sqlite;
+
+/// <summary>Parameterised statements (never values spliced into SQL) and the column conversions the stores share.</summary>
+internal static class SqliteCommands
+{
+    public static SqliteCommand Command(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs the statement; returns the rows it changed.</summary>
+    public static int Execute(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = connection.Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>An instant as stored: UTC ticks, so it round-trips to the tick.</summary>
+    public static long Ticks(DateTimeOffset instant) => instant.UtcTicks;
+
+    public static DateTimeOffset Instant(this SqliteDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    public static bool? NullableBoolean(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetBoolean(ordinal);
+
+    /// <summary>A stored country: the empty string is "none" (<c>default</c>); anything else must be an assigned code.</summary>
+    public static CountryCode Country(this SqliteDataReader reader, int ordinal, string table)
+    {
+        var stored = reader.GetString(ordinal);
+        return stored.Length == 0 ? default
+            : CountryCode.TryParse(stored, out var code) ? code
+            : throw new InvalidDataException($"A stored '{table}' row has an invalid country.");
+    }
+
+    /// <summary>The row version standing for an ETag; a token that is not one never matches.</summary>
+    public static long? RowVersion(string? token) =>
+        token is not null && long.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : null;
+
+    public static string Token(long rowVersion) => rowVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,278 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace ConsentGateway.Infrastructure.Sqlite;
+
+/// <summary>
+/// One SQLite database file, in WAL mode with <c>synchronous=FULL</c>, holding every store of the
+/// self-host (docs/storage.md, ADR 8). Writes go through one connection that commits whatever is
+/// queued in one transaction, each write in a savepoint of its own (group commit: one fsync for
+/// all the callers waiting, so concurrent writers do not queue behind each other's fsync); a
+/// write completes only once its transaction is on disk. Reads use pooled read-only connections,
+/// which WAL lets run beside the writer, each seeing the last commit.
+/// </summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    // Enough to share one fsync among every caller of a busy server, few enough that a batch's
+    // transaction stays short.
+    private const int MaxWritesPerCommit = 256;
+
+    private readonly SqliteConnection _writer;
+    private readonly string _readConnectionString;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writing;
+
+    private SqliteDatabase(string path, SqliteConnection writer, int schemaVersion)
+    {
+        FilePath = path;
+        SchemaVersion = schemaVersion;
+        _writer = writer;
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _writing = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>The database file, as a full path.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The schema version the file is at (<see cref="SqliteSchema.CurrentVersion"/> once opened).</summary>
+    public int SchemaVersion { get; }
+
+    /// <summary>
+    /// Opens the file, creating it (and its directory) if it does not exist, and creates or
+    /// migrates the schema. A file that is not this program's database (not SQLite, truncated,
+    /// another application's, a newer schema) or cannot be opened for writing throws
+    /// <see cref="SqliteStoreFileException"/> naming it, and is left as it was.
+    /// </summary>
+    public static SqliteDatabase Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        SqliteFileCheck.ThrowIfNotADatabase(fullPath);
+        var writer = SqliteSchema.OpenWriter(fullPath);
+        try
+        {
+            var version = SqliteSchema.CreateOrMigrate(writer, fullPath);
+            return new SqliteDatabase(fullPath, writer, version);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer connection inside the next group transaction,
+    /// in a savepoint of its own: if it throws, what it wrote is rolled back and the exception
+    /// reaches this caller only. The task completes once the transaction is committed to disk.
+    /// </summary>
+    internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite<T>(work, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
+
+        return write.Task;
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a pooled read-only connection; a failing file is a <see cref="Core.StoreUnavailableException"/>.</summary>
+    internal T Read<T>(Func<SqliteConnection, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            using var connection = new SqliteConnection(_readConnectionString);
+            connection.Open();
+            return read(connection);
+        }
+        catch (SqliteException ex) when (SqliteFaults.IsUnavailable(ex))
+        {
+            throw SqliteFaults.Unavailable(ex);
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/>'s statements in one read transaction: all of them see the same commit.</summary>
+    internal T ReadConsistent<T>(Func<SqliteConnection, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return Read(connection =>
+        {
+            connection.Execute("BEGIN");
+            try
+            {
+                return read(connection);
+            }
+            finally
+            {
+                // Read-only: ending it changes nothing, and the pooled connection goes back clean.
+                connection.Execute("COMMIT");
+            }
+        });
+    }
+
+    /// <summary>
+    /// Copies the whole database, as of one moment, into a new file with SQLite's online backup
+    /// API, while the server goes on reading and writing. The copy is a database of its own (no
+    /// WAL beside it): restoring it is putting it in place of the file while the server is stopped.
+    /// </summary>
+    public static void BackUp(string source, string destination)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var sourcePath = Path.GetFullPath(source);
+        var destinationPath = Path.GetFullPath(destination);
+        if (!File.Exists(sourcePath))
+        {
+            throw new SqliteStoreFileException(sourcePath, "does not exist");
+        }
+
+        if (File.Exists(destinationPath))
+        {
+            throw new SqliteStoreFileException(destinationPath, "exists already; a backup never overwrites a file, so name a new one");
+        }
+
+        SqliteFileCheck.ThrowIfNotADatabase(sourcePath);
+        try
+        {
+            using var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sourcePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            from.Open();
+            to.Open();
+            from.BackupDatabase(to);
+        }
+        catch (SqliteException ex)
+        {
+            // Half a copy is no backup: what this call created goes.
+            File.Delete(destinationPath);
+            throw new SqliteStoreFileException(destinationPath, $"could not be written as a backup of '{sourcePath}' (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
+        }
+    }
+
+    /// <summary>Commits what is queued, then closes the file (SQLite checkpoints the WAL into it on the last close).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writing.ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+
+        // Pooled read connections keep the file open otherwise (a test deletes it next).
+        using var reader = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(reader);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxWritesPerCommit);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxWritesPerCommit && _queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            CommitTogether(batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>
+    /// One transaction for the whole batch. A write that throws is rolled back to its savepoint
+    /// and fails alone; a failure of the transaction itself (the disk, the file) fails every
+    /// write of the batch not yet failed, as unavailable: none of them is acknowledged.
+    /// </summary>
+    private void CommitTogether(List<PendingWrite> batch)
+    {
+        var written = new List<PendingWrite>(batch.Count);
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+            foreach (var write in batch)
+            {
+                if (write.IsCanceled)
+                {
+                    continue;
+                }
+
+                Execute("SAVEPOINT write");
+                try
+                {
+                    write.Run(_writer);
+                    Execute("RELEASE write");
+                    written.Add(write);
+                }
+                catch (Exception ex) when (ex is not SqliteException fault || !SqliteFaults.IsUnavailable(fault))
+                {
+                    Execute("ROLLBACK TO write");
+                    Execute("RELEASE write");
+                    write.Fail(ex);
+                }
+            }
+
+            Execute("COMMIT");
+        }
+        catch (Exception ex)
+        {
+            RollBackIfOpen();
+            var failure = ex is SqliteException fault ? SqliteFaults.Unavailable(fault) : ex;
+            foreach (var write in batch)
+            {
+                write.Fail(failure);
+            }
+
+            return;
+        }
+
+        foreach (var write in written)
+        {
+            write.Complete();
+        }
+    }
+
+    private void RollBackIfOpen()
+    {
+        // SQLite may already have rolled the transaction back itself (an I/O error, a full disk).
+        if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) == 0)
+        {
+            Execute("ROLLBACK");
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A write waiting for its group transaction.</summary>
+    private abstract class PendingWrite
+    {
+        public abstract bool IsCanceled { get; }
+
+        public abstract void Run(SqliteConnection connection);
+
+        /// <summary>The transaction is on disk: hand over the result.</summary>
+        public abstract void Complete();
+
+        /// <summary>Fails the write unless it already ended (a write failed alone is not failed again with its batch).</summary>
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        // Canceled before it ran: it is skipped, and says so. Once running, it runs to its commit.
+        public override bool IsCanceled => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+
+        public override void Run(SqliteConnection connection) => _result = work(connection);
+
+        public override void Complete() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+}

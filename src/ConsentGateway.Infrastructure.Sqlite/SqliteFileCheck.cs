@@ -1,0 +1,54 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ConsentGateway.Infrastructure.Sqlite;
+
+/// <summary>
+/// Reads the 100-byte header of an existing file before SQLite opens it for writing, so that a
+/// file that is not a database, or one cut short, is refused by name and never written to.
+/// </summary>
+internal static class SqliteFileCheck
+{
+    private const int HeaderLength = 100;
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SQLite format 3\0");
+
+    /// <summary>Throws <see cref="SqliteStoreFileException"/> for a file that exists, is not empty and is not a whole SQLite database.</summary>
+    public static void ThrowIfNotADatabase(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists || file.Length == 0)
+        {
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderLength];
+        int read;
+        try
+        {
+            using var stream = file.OpenRead();
+            read = stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SqliteStoreFileException(path, "cannot be read", ex);
+        }
+
+        if (read < HeaderLength || !header[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new SqliteStoreFileException(path, "is not a SQLite database");
+        }
+
+        // The header's page count is valid when its change counter matches "version valid for"
+        // (SQLite file format, 1.3.7); a file shorter than it says lost its end.
+        var storedPageSize = BinaryPrimitives.ReadUInt16BigEndian(header[16..]);
+        var pageSize = storedPageSize == 1 ? 65536 : storedPageSize;
+        var changeCounter = BinaryPrimitives.ReadUInt32BigEndian(header[24..]);
+        var pageCount = BinaryPrimitives.ReadUInt32BigEndian(header[28..]);
+        var validFor = BinaryPrimitives.ReadUInt32BigEndian(header[92..]);
+        var expectedLength = (long)pageCount * pageSize;
+        if (pageCount > 0 && changeCounter == validFor && file.Length < expectedLength)
+        {
+            throw new SqliteStoreFileException(path, $"is truncated: its header counts {expectedLength} bytes, the file has {file.Length}");
+        }
+    }
+}

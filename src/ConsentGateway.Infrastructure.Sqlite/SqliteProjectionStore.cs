@@ -1,0 +1,143 @@
+using ConsentGateway.Core.Projection;
+using Microsoft.Data.Sqlite;
+
+namespace ConsentGateway.Infrastructure.Sqlite;
+
+/// <summary>
+/// <see cref="IProjectionStore"/> on SQLite: one <c>account_projections</c> row per account and
+/// one <c>device_projections</c> row per device (its linked account ids, comma-separated, and
+/// their count), each with a <c>row_version</c> standing for the ETag (docs/storage.md).
+/// </summary>
+public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjectionStore
+{
+    // Ids never hold a comma (SubjectIds).
+    private const char Separator = ',';
+
+    private const string InsertAccount =
+        """
+        INSERT INTO account_projections (user_id, present, country, signed_up_at, setting, revision, setting_version, row_version)
+        VALUES ($user, $present, $country, $signedUp, $setting, $revision, $settingVersion, 1)
+        ON CONFLICT DO NOTHING RETURNING row_version
+        """;
+
+    private const string ReplaceAccount =
+        """
+        UPDATE account_projections
+        SET present = $present, country = $country, signed_up_at = $signedUp, setting = $setting, revision = $revision, setting_version = $settingVersion, row_version = row_version + 1
+        WHERE user_id = $user AND row_version = $expected
+        RETURNING row_version
+        """;
+
+    private const string InsertDevice =
+        """
+        INSERT INTO device_projections (ad_id, linked_user_ids, link_count, row_version)
+        VALUES ($device, $linked, $count, 1)
+        ON CONFLICT DO NOTHING RETURNING row_version
+        """;
+
+    private const string ReplaceDevice =
+        """
+        UPDATE device_projections SET linked_user_ids = $linked, link_count = $count, row_version = row_version + 1
+        WHERE ad_id = $device AND row_version = $expected
+        RETURNING row_version
+        """;
+
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
+
+    public Task<Stored<AccountProjection>?> GetAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return Task.FromResult(_database.Read(connection =>
+        {
+            using var command = connection.Command(
+                "SELECT present, country, signed_up_at, setting, revision, setting_version, row_version FROM account_projections WHERE user_id = $user",
+                ("$user", userId));
+            using var row = command.ExecuteReader();
+            return row.Read()
+                ? new Stored<AccountProjection>(
+                    new AccountProjection(userId, row.GetBoolean(0), row.Country(1, "account_projections"), row.Instant(2), row.NullableBoolean(3), row.GetInt64(4), row.GetInt64(5)),
+                    SqliteCommands.Token(row.GetInt64(6)))
+                : null;
+        }));
+    }
+
+    public Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(adId);
+        return Task.FromResult(_database.Read(connection =>
+        {
+            using var command = connection.Command("SELECT linked_user_ids, link_count, row_version FROM device_projections WHERE ad_id = $device", ("$device", adId));
+            using var row = command.ExecuteReader();
+            if (!row.Read())
+            {
+                return null;
+            }
+
+            var ids = row.GetString(0);
+            var count = row.GetInt64(1);
+            string[] userIds = ids.Length == 0 ? [] : ids.Split(Separator);
+            return count >= userIds.Length && count <= int.MaxValue
+                ? new Stored<DeviceProjection>(new DeviceProjection(adId, userIds, (int)count), SqliteCommands.Token(row.GetInt64(2)))
+                : throw new InvalidDataException("A stored 'device_projections' row has an invalid link_count.");
+        }));
+    }
+
+    public Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        ArgumentException.ThrowIfNullOrEmpty(projection.UserId, nameof(projection));
+        return TryPutAsync(
+            InsertAccount,
+            ReplaceAccount,
+            [
+                ("$user", projection.UserId),
+                ("$present", projection.Exists),
+                ("$country", projection.Country.ToString()),
+                ("$signedUp", SqliteCommands.Ticks(projection.SignedUpAt)),
+                ("$setting", projection.Setting),
+                ("$revision", projection.Revision),
+                ("$settingVersion", projection.SettingVersion),
+            ],
+            expectedToken,
+            cancellationToken);
+    }
+
+    public Task<string?> TryPutDeviceAsync(DeviceProjection projection, string? expectedToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        ArgumentException.ThrowIfNullOrEmpty(projection.AdId, nameof(projection));
+        ArgumentNullException.ThrowIfNull(projection.LinkedUserIds, nameof(projection));
+        return TryPutAsync(
+            InsertDevice,
+            ReplaceDevice,
+            [("$device", projection.AdId), ("$linked", string.Join(Separator, projection.LinkedUserIds)), ("$count", projection.LinkCount)],
+            expectedToken,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Inserts (no token) or replaces the row if still at the token; the new token comes back so
+    /// the projector can write the row again without reading it. <c>null</c>: a lost race.
+    /// </summary>
+    private Task<string?> TryPutAsync(string insert, string replace, (string Name, object? Value)[] values, string? expectedToken, CancellationToken cancellationToken)
+    {
+        if (expectedToken is null)
+        {
+            return _database.WriteAsync(connection => Put(connection, insert, values), cancellationToken);
+        }
+
+        if (SqliteCommands.RowVersion(expectedToken) is not { } expected)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        (string, object?)[] parameters = [.. values, ("$expected", expected)];
+        return _database.WriteAsync(connection => Put(connection, replace, parameters), cancellationToken);
+    }
+
+    private static string? Put(SqliteConnection connection, string sql, (string, object?)[] parameters)
+    {
+        using var command = connection.Command(sql, parameters);
+        return command.ExecuteScalar() is long rowVersion ? SqliteCommands.Token(rowVersion) : null;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ConsentGateway.Infrastructure.Sqlite;
+
+/// <summary>
+/// The tables of the store, versioned by <c>PRAGMA user_version</c> and marked as this program's
+/// by <c>PRAGMA application_id</c> (layout and reasons: docs/storage.md). Each migration takes
+/// the schema one version up in a transaction of its own, so a crash mid-way leaves the file at
+/// the version before.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>"CGWY": written into the file header, so another application's database is never taken for ours.</summary>
+    public const int ApplicationId = 0x43475759;
+
+    /// <summary>How long a write waits for a lock another connection holds before it counts as unavailable.</summary>
+    public const int BusyTimeoutMilliseconds = 2000;
+
+    // Migrations[v] takes the schema from version v to v + 1. Times are UTC ticks; the row
+    // versions stand for Table Storage's ETags.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE accounts (
+            user_id TEXT NOT NULL PRIMARY KEY,
+            country TEXT NOT NULL,
+            signed_up_at INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            deleted INTEGER NOT NULL,
+            row_version INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE setting_history (
+            user_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            enabled INTEGER,
+            at INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            PRIMARY KEY (user_id, version)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE account_devices (
+            user_id TEXT NOT NULL,
+            ad_id TEXT NOT NULL,
+            linked_at INTEGER NOT NULL,
+            PRIMARY KEY (user_id, ad_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE devices (
+            ad_id TEXT NOT NULL PRIMARY KEY,
+            registered_at INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE device_links (
+            ad_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            linked_at INTEGER NOT NULL,
+            PRIMARY KEY (ad_id, user_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE intents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            linked_user_id TEXT,
+            recorded_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX intents_by_time ON intents (recorded_at, id);
+        CREATE TABLE account_projections (
+            user_id TEXT NOT NULL PRIMARY KEY,
+            present INTEGER NOT NULL,
+            country TEXT NOT NULL,
+            signed_up_at INTEGER NOT NULL,
+            setting INTEGER,
+            revision INTEGER NOT NULL,
+            setting_version INTEGER NOT NULL,
+            row_version INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE device_projections (
+            ad_id TEXT NOT NULL PRIMARY KEY,
+            linked_user_ids TEXT NOT NULL,
+            link_count INTEGER NOT NULL,
+            row_version INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>The schema version this program writes and reads.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>The writer connection: WAL, every commit synced to disk (<c>synchronous=FULL</c>).</summary>
+    public static SqliteConnection OpenWriter(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SqliteStoreFileException(path, "cannot be created: its directory cannot be made", ex);
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            var journal = Scalar(connection, "PRAGMA journal_mode = WAL");
+            if (!string.Equals(journal as string, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SqliteStoreFileException(path, $"cannot be put in WAL mode (journal mode stays '{journal}')");
+            }
+
+            Execute(connection, "PRAGMA synchronous = FULL");
+            Execute(connection, "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new SqliteStoreFileException(path, $"cannot be opened for writing (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the schema in a new file, or migrates an older one; returns the version. Refuses another application's file and a newer schema.</summary>
+    public static int CreateOrMigrate(SqliteConnection writer, string path)
+    {
+        try
+        {
+            var applicationId = Convert.ToInt32(Scalar(writer, "PRAGMA application_id"), CultureInfo.InvariantCulture);
+            var version = Convert.ToInt32(Scalar(writer, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+            var objects = Convert.ToInt64(Scalar(writer, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
+            var isNew = applicationId == 0 && version == 0 && objects == 0;
+            if (!isNew && applicationId != ApplicationId)
+            {
+                throw new SqliteStoreFileException(path, $"is another application's SQLite database (application_id {applicationId}), not the consent gateway's");
+            }
+
+            if (version > CurrentVersion)
+            {
+                throw new SqliteStoreFileException(path, $"has schema version {version}, newer than this program knows ({CurrentVersion}): run the gateway version that wrote it, or a newer one");
+            }
+
+            for (; version < CurrentVersion; version++)
+            {
+                Execute(writer, "BEGIN IMMEDIATE");
+                Execute(writer, Migrations[version]);
+                Execute(writer, "PRAGMA application_id = " + ApplicationId.ToString(CultureInfo.InvariantCulture));
+                Execute(writer, "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture));
+                Execute(writer, "COMMIT");
+            }
+
+            return version;
+        }
+        catch (SqliteException ex)
+        {
+            throw new SqliteStoreFileException(path, $"cannot be read as the store (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
