@@ -70,7 +70,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         ArgumentException.ThrowIfNullOrEmpty(proposed.UserId, nameof(proposed));
         try
         {
-            var rowVersion = await _database.WriteAsync(connection => WriteAccount(connection, proposed, change), cancellationToken).ConfigureAwait(false);
+            var rowVersion = await _database.WriteAsync(connection => WriteAccount(connection, proposed, change, _database.NextRowVersion()), cancellationToken).ConfigureAwait(false);
             return rowVersion is { } written ? proposed with { ConcurrencyToken = SqliteCommands.Token(written) } : null;
         }
         catch (SqliteWriteConflictException)
@@ -119,9 +119,9 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
     /// <summary>
     /// Inserts (no token) or updates under the token, then the change if given, in one savepoint:
     /// a taken history version undoes the account write (<see cref="SqliteWriteConflictException"/>).
-    /// Returns the new row version, <c>null</c> when the row was not at the token.
+    /// Returns the new row version (<paramref name="next"/>), <c>null</c> when the row was not at the token.
     /// </summary>
-    private static long? WriteAccount(SqliteConnection connection, AccountRecord proposed, SettingChange? change)
+    private static long? WriteAccount(SqliteConnection connection, AccountRecord proposed, SettingChange? change, long next)
     {
         (string, object?)[] facts =
         [
@@ -130,6 +130,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
             ("$signedUp", SqliteCommands.Ticks(proposed.SignedUpAt)),
             ("$revision", proposed.Revision),
             ("$deleted", proposed.Deleted),
+            ("$next", next),
         ];
 
         long? written;
@@ -138,7 +139,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
             using var insert = connection.Command(
                 """
                 INSERT INTO accounts (user_id, country, signed_up_at, revision, deleted, row_version)
-                VALUES ($user, $country, $signedUp, $revision, $deleted, 1)
+                VALUES ($user, $country, $signedUp, $revision, $deleted, $next)
                 ON CONFLICT DO NOTHING RETURNING row_version
                 """,
                 facts);
@@ -148,7 +149,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         {
             using var update = connection.Command(
                 """
-                UPDATE accounts SET country = $country, signed_up_at = $signedUp, revision = $revision, deleted = $deleted, row_version = row_version + 1
+                UPDATE accounts SET country = $country, signed_up_at = $signedUp, revision = $revision, deleted = $deleted, row_version = $next
                 WHERE user_id = $user AND row_version = $expected
                 RETURNING row_version
                 """,

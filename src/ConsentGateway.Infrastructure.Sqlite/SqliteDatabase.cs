@@ -17,16 +17,22 @@ public sealed class SqliteDatabase : IAsyncDisposable
     // transaction stays short.
     private const int MaxWritesPerCommit = 256;
 
+    private readonly FileStream _processLock;
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writing;
 
-    private SqliteDatabase(string path, SqliteConnection writer, int schemaVersion)
+    // The newest row version given out: the writer thread's alone (see NextRowVersion).
+    private long _lastRowVersion;
+
+    private SqliteDatabase(string path, FileStream processLock, SqliteConnection writer, int schemaVersion)
     {
         FilePath = path;
         SchemaVersion = schemaVersion;
+        _processLock = processLock;
         _writer = writer;
+        _lastRowVersion = SqliteSchema.LastRowVersion(writer);
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
         _writing = Task.Run(WriteLoopAsync);
     }
@@ -48,18 +54,28 @@ public sealed class SqliteDatabase : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
         SqliteFileCheck.ThrowIfNotADatabase(fullPath);
-        var writer = SqliteSchema.OpenWriter(fullPath);
+        var processLock = SqliteFileCheck.LockForThisProcess(fullPath);
+        SqliteConnection? writer = null;
         try
         {
+            writer = SqliteSchema.OpenWriter(fullPath);
             var version = SqliteSchema.CreateOrMigrate(writer, fullPath);
-            return new SqliteDatabase(fullPath, writer, version);
+            return new SqliteDatabase(fullPath, processLock, writer, version);
         }
         catch
         {
-            writer.Dispose();
+            writer?.Dispose();
+            processLock.Dispose();
             throw;
         }
     }
+
+    /// <summary>
+    /// A row version (the stores' concurrency token) never given out before in this file: unique
+    /// across rows and tables, so a token read from one row can never pass for another's. Only
+    /// the writer thread calls it, inside a write; a version skipped by a rolled-back write is lost, harmlessly.
+    /// </summary>
+    internal long NextRowVersion() => ++_lastRowVersion;
 
     /// <summary>
     /// Runs <paramref name="work"/> on the writer connection inside the next group transaction,
@@ -159,6 +175,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
         // Pooled read connections keep the file open otherwise (a test deletes it next).
         using var reader = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(reader);
+
+        // The lock file stays: deleting it could take it from a process that has just locked it.
+        await _processLock.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task WriteLoopAsync()

@@ -51,4 +51,34 @@ internal static class SqliteFileCheck
             throw new SqliteStoreFileException(path, $"is truncated: its header counts {expectedLength} bytes, the file has {file.Length}");
         }
     }
+
+    /// <summary>
+    /// Takes <c>{file}-lock</c> for this process (an exclusive advisory lock, released when the
+    /// process ends however it ends), creating the file's directory if needed: one gateway per
+    /// file, since each process's caches and row versions assume it is the only writer.
+    /// </summary>
+    public static FileStream LockForThisProcess(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SqliteStoreFileException(path, "cannot be created: its directory cannot be made", ex);
+        }
+
+        try
+        {
+            return new FileStream(path + "-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new SqliteStoreFileException(path, "cannot be opened for writing: its directory is read-only", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new SqliteStoreFileException(path, $"is in use by another gateway process (it holds '{path}-lock'), or its directory is not writable ({ex.Message})", ex);
+        }
+    }
 }

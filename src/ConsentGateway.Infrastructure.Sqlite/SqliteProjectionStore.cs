@@ -6,7 +6,8 @@ namespace ConsentGateway.Infrastructure.Sqlite;
 /// <summary>
 /// <see cref="IProjectionStore"/> on SQLite: one <c>account_projections</c> row per account and
 /// one <c>device_projections</c> row per device (its linked account ids, comma-separated, and
-/// their count), each with a <c>row_version</c> standing for the ETag (docs/storage.md).
+/// their count), each with a <c>row_version</c> standing for the ETag (unique in the file:
+/// <see cref="SqliteDatabase.NextRowVersion"/>; docs/storage.md).
 /// </summary>
 public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjectionStore
 {
@@ -16,14 +17,14 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
     private const string InsertAccount =
         """
         INSERT INTO account_projections (user_id, present, country, signed_up_at, setting, revision, setting_version, row_version)
-        VALUES ($user, $present, $country, $signedUp, $setting, $revision, $settingVersion, 1)
+        VALUES ($user, $present, $country, $signedUp, $setting, $revision, $settingVersion, $next)
         ON CONFLICT DO NOTHING RETURNING row_version
         """;
 
     private const string ReplaceAccount =
         """
         UPDATE account_projections
-        SET present = $present, country = $country, signed_up_at = $signedUp, setting = $setting, revision = $revision, setting_version = $settingVersion, row_version = row_version + 1
+        SET present = $present, country = $country, signed_up_at = $signedUp, setting = $setting, revision = $revision, setting_version = $settingVersion, row_version = $next
         WHERE user_id = $user AND row_version = $expected
         RETURNING row_version
         """;
@@ -31,13 +32,13 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
     private const string InsertDevice =
         """
         INSERT INTO device_projections (ad_id, linked_user_ids, link_count, row_version)
-        VALUES ($device, $linked, $count, 1)
+        VALUES ($device, $linked, $count, $next)
         ON CONFLICT DO NOTHING RETURNING row_version
         """;
 
     private const string ReplaceDevice =
         """
-        UPDATE device_projections SET linked_user_ids = $linked, link_count = $count, row_version = row_version + 1
+        UPDATE device_projections SET linked_user_ids = $linked, link_count = $count, row_version = $next
         WHERE ad_id = $device AND row_version = $expected
         RETURNING row_version
         """;
@@ -123,7 +124,7 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
     {
         if (expectedToken is null)
         {
-            return _database.WriteAsync(connection => Put(connection, insert, values), cancellationToken);
+            return _database.WriteAsync(connection => Put(connection, insert, [.. values, ("$next", _database.NextRowVersion())]), cancellationToken);
         }
 
         if (SqliteCommands.RowVersion(expectedToken) is not { } expected)
@@ -131,8 +132,7 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
             return Task.FromResult<string?>(null);
         }
 
-        (string, object?)[] parameters = [.. values, ("$expected", expected)];
-        return _database.WriteAsync(connection => Put(connection, replace, parameters), cancellationToken);
+        return _database.WriteAsync(connection => Put(connection, replace, [.. values, ("$expected", expected), ("$next", _database.NextRowVersion())]), cancellationToken);
     }
 
     private static string? Put(SqliteConnection connection, string sql, (string, object?)[] parameters)

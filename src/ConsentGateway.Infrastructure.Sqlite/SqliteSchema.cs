@@ -88,15 +88,6 @@ internal static class SqliteSchema
     /// <summary>The writer connection: WAL, every commit synced to disk (<c>synchronous=FULL</c>).</summary>
     public static SqliteConnection OpenWriter(string path)
     {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SqliteStoreFileException(path, "cannot be created: its directory cannot be made", ex);
-        }
-
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
@@ -158,6 +149,12 @@ internal static class SqliteSchema
             throw new SqliteStoreFileException(path, $"cannot be read as the store (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
         }
     }
+
+    /// <summary>The highest row version in the file (0 in a new one).</summary>
+    public static long LastRowVersion(SqliteConnection writer) =>
+        Convert.ToInt64(
+            Scalar(writer, "SELECT max((SELECT coalesce(max(row_version), 0) FROM accounts), (SELECT coalesce(max(row_version), 0) FROM account_projections), (SELECT coalesce(max(row_version), 0) FROM device_projections))"),
+            CultureInfo.InvariantCulture);
 
     private static object? Scalar(SqliteConnection connection, string sql)
     {

@@ -121,7 +121,7 @@ public class GatewayServer : IAsyncLifetime
                 await _azurite.DisposeAsync();
             }
 
-            foreach (var file in (string[])[SqlitePath, SqlitePath + "-wal", SqlitePath + "-shm"])
+            foreach (var file in (string[])[SqlitePath, SqlitePath + "-wal", SqlitePath + "-shm", SqlitePath + "-lock"])
             {
                 File.Delete(file);
             }
