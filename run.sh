@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Starts the self-hosted consent gateway on http://127.0.0.1:7071 (pass --urls to change it),
-# with a local Azurite keeping its tables in .data/azurite. Ctrl-C stops both.
+# Starts the self-hosted consent gateway on http://127.0.0.1:7071 (pass --urls to change it).
+# By default its store is one SQLite file, .data/consent.db: durable, nothing else to install.
 #
-#   ./run.sh                                  start the gateway
+#   ./run.sh                                  start the gateway on SQLite (.data/consent.db)
+#   ./run.sh --table-storage                  start it on Table Storage: a local Azurite keeping its
+#                                             tables in .data/azurite (needs Node.js; for developing
+#                                             against the Table Storage API)
+#   ./run.sh backup FILE                      copy the SQLite store into FILE while the gateway runs
 #   ./run.sh dev-token --sub u1 --scope consent.user
 #                                             print a development bearer token for this gateway
 #   ./run.sh dev-proxy-key                    print the key of the development egress proxy "dev"
@@ -11,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 azurite_port=10002
-mkdir -p .data/azurite
+mkdir -p .data
 
 # A development signing key, made once and kept out of git (.data/ is ignored).
 if [ ! -s .data/dev-signing-key ]; then
@@ -33,32 +37,44 @@ export Consent__Proxies__dev__Partners='*'
 dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet >&2
 server_dll=src/ConsentGateway.Server/bin/Release/net10.0/ConsentGateway.Server.dll
 
-if [ "${1:-}" = "dev-token" ]; then
-  exec dotnet "$server_dll" "$@"
+case "${1:-}" in
+  dev-token|backup) exec dotnet "$server_dll" "$@" ;;
+esac
+
+if [ "${1:-}" = "--table-storage" ]; then
+  shift
+  [ -x node_modules/.bin/azurite-table ] || npm ci --no-audit --no-fund
+  if (exec 3<>/dev/tcp/127.0.0.1/$azurite_port) 2>/dev/null; then
+    echo "Port $azurite_port is already in use: stop the other Azurite (or whatever listens there) first." >&2
+    exit 1
+  fi
+
+  mkdir -p .data/azurite
+  node_modules/.bin/azurite-table --location .data/azurite --tableHost 127.0.0.1 --tablePort $azurite_port \
+    --skipApiVersionCheck --disableProductStyleUrl --silent &
+  azurite=$!
+  # Azurite writes its tables to disk on SIGINT only (a TERM or KILL loses what it holds in memory).
+  trap 'kill -INT $azurite 2>/dev/null || true; wait $azurite 2>/dev/null || true' EXIT
+
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/$azurite_port) 2>/dev/null && break
+    kill -0 $azurite 2>/dev/null || { echo "Azurite did not start." >&2; exit 1; }
+    sleep 0.1
+  done
+  export Consent__Storage__Provider=TableStorage
 fi
 
-[ -x node_modules/.bin/azurite-table ] || npm ci --no-audit --no-fund
-
-if (exec 3<>/dev/tcp/127.0.0.1/$azurite_port) 2>/dev/null; then
-  echo "Port $azurite_port is already in use: stop the other Azurite (or whatever listens there) first." >&2
-  exit 1
-fi
-
-node_modules/.bin/azurite-table --location .data/azurite --tableHost 127.0.0.1 --tablePort $azurite_port \
-  --skipApiVersionCheck --disableProductStyleUrl --silent &
-azurite=$!
-trap 'kill $azurite 2>/dev/null || true; wait $azurite 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 100); do
-  (exec 3<>/dev/tcp/127.0.0.1/$azurite_port) 2>/dev/null && break
-  kill -0 $azurite 2>/dev/null || { echo "Azurite did not start." >&2; exit 1; }
-  sleep 0.1
-done
-
-# The server runs as a child so that Ctrl-C (or a TERM to this script) stops it cleanly first,
-# then Azurite, whether or not the terminal delivered the signal to both.
+# The server runs as a child so that Ctrl-C (or a TERM to this script) stops it cleanly first
+# (it commits what is queued and closes the SQLite file), then Azurite if it runs, whether or
+# not the terminal delivered the signal to both.
 dotnet "$server_dll" "$@" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' INT TERM
-wait $server || true
-wait $server 2>/dev/null || true
+status=0
+wait $server || status=$?
+# A signal ends the first wait while the server is still stopping: wait for it, and keep its exit code.
+if kill -0 $server 2>/dev/null; then
+  status=0
+  wait $server || status=$?
+fi
+exit $status

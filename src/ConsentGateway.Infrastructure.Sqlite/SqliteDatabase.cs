@@ -170,11 +170,15 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writing.ConfigureAwait(false);
-        await _writer.DisposeAsync().ConfigureAwait(false);
 
-        // Pooled read connections keep the file open otherwise (a test deletes it next).
-        using var reader = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(reader);
+        // The pooled readers first: the last connection to close checkpoints the WAL into the
+        // file and removes it, and only the writer can.
+        using (var reader = new SqliteConnection(_readConnectionString))
+        {
+            SqliteConnection.ClearPool(reader);
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
 
         // The lock file stays: deleting it could take it from a process that has just locked it.
         await _processLock.DisposeAsync().ConfigureAwait(false);
