@@ -58,9 +58,15 @@ public sealed class SqliteDatabase : IAsyncDisposable
         SqliteConnection? writer = null;
         try
         {
-            writer = SqliteSchema.OpenWriter(fullPath);
-            var version = SqliteSchema.CreateOrMigrate(writer, fullPath);
-            return new SqliteDatabase(fullPath, processLock, writer, version);
+            (writer, var version) = SqliteSchema.OpenWriter(fullPath);
+            SqliteSchema.Migrate(writer, version);
+            return new SqliteDatabase(fullPath, processLock, writer, SqliteSchema.CurrentVersion);
+        }
+        catch (SqliteException ex)
+        {
+            writer?.Dispose();
+            processLock.Dispose();
+            throw new SqliteStoreFileException(fullPath, $"could not be brought to schema version {SqliteSchema.CurrentVersion} (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
         }
         catch
         {

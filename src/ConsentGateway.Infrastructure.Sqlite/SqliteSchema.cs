@@ -85,13 +85,18 @@ internal static class SqliteSchema
     /// <summary>The schema version this program writes and reads.</summary>
     public static int CurrentVersion => Migrations.Length;
 
-    /// <summary>The writer connection: WAL, every commit synced to disk (<c>synchronous=FULL</c>).</summary>
-    public static SqliteConnection OpenWriter(string path)
+    /// <summary>
+    /// The writer connection, once the file is known to be new or this program's at a schema it
+    /// knows (checked before anything is written, so a refused file is left as it was): WAL,
+    /// every commit synced to disk (<c>synchronous=FULL</c>). Returns the file's schema version.
+    /// </summary>
+    public static (SqliteConnection Writer, int SchemaVersion) OpenWriter(string path)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
             connection.Open();
+            var version = CheckIsOurs(connection, path);
             var journal = Scalar(connection, "PRAGMA journal_mode = WAL");
             if (!string.Equals(journal as string, "wal", StringComparison.OrdinalIgnoreCase))
             {
@@ -100,12 +105,12 @@ internal static class SqliteSchema
 
             Execute(connection, "PRAGMA synchronous = FULL");
             Execute(connection, "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
-            return connection;
+            return (connection, version);
         }
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw new SqliteStoreFileException(path, $"cannot be opened for writing (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
+            throw new SqliteStoreFileException(path, $"cannot be opened as the store (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
         }
         catch
         {
@@ -114,40 +119,34 @@ internal static class SqliteSchema
         }
     }
 
-    /// <summary>Creates the schema in a new file, or migrates an older one; returns the version. Refuses another application's file and a newer schema.</summary>
-    public static int CreateOrMigrate(SqliteConnection writer, string path)
+    /// <summary>Takes the schema from <paramref name="version"/> to <see cref="CurrentVersion"/>, one transaction per step.</summary>
+    public static void Migrate(SqliteConnection writer, int version)
     {
-        try
+        for (; version < CurrentVersion; version++)
         {
-            var applicationId = Convert.ToInt32(Scalar(writer, "PRAGMA application_id"), CultureInfo.InvariantCulture);
-            var version = Convert.ToInt32(Scalar(writer, "PRAGMA user_version"), CultureInfo.InvariantCulture);
-            var objects = Convert.ToInt64(Scalar(writer, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
-            var isNew = applicationId == 0 && version == 0 && objects == 0;
-            if (!isNew && applicationId != ApplicationId)
-            {
-                throw new SqliteStoreFileException(path, $"is another application's SQLite database (application_id {applicationId}), not the consent gateway's");
-            }
-
-            if (version > CurrentVersion)
-            {
-                throw new SqliteStoreFileException(path, $"has schema version {version}, newer than this program knows ({CurrentVersion}): run the gateway version that wrote it, or a newer one");
-            }
-
-            for (; version < CurrentVersion; version++)
-            {
-                Execute(writer, "BEGIN IMMEDIATE");
-                Execute(writer, Migrations[version]);
-                Execute(writer, "PRAGMA application_id = " + ApplicationId.ToString(CultureInfo.InvariantCulture));
-                Execute(writer, "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture));
-                Execute(writer, "COMMIT");
-            }
-
-            return version;
+            Execute(writer, "BEGIN IMMEDIATE");
+            Execute(writer, Migrations[version]);
+            Execute(writer, "PRAGMA application_id = " + ApplicationId.ToString(CultureInfo.InvariantCulture));
+            Execute(writer, "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture));
+            Execute(writer, "COMMIT");
         }
-        catch (SqliteException ex)
+    }
+
+    /// <summary>The schema version of a new file (0) or of this program's; refuses another application's file and a newer schema.</summary>
+    private static int CheckIsOurs(SqliteConnection connection, string path)
+    {
+        var applicationId = Convert.ToInt32(Scalar(connection, "PRAGMA application_id"), CultureInfo.InvariantCulture);
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+        var objects = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
+        var isNew = applicationId == 0 && version == 0 && objects == 0;
+        if (!isNew && applicationId != ApplicationId)
         {
-            throw new SqliteStoreFileException(path, $"cannot be read as the store (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
+            throw new SqliteStoreFileException(path, $"is another application's SQLite database (application_id {applicationId}), not the consent gateway's");
         }
+
+        return version <= CurrentVersion
+            ? version
+            : throw new SqliteStoreFileException(path, $"has schema version {version}, newer than this program knows ({CurrentVersion}): run the gateway version that wrote it, or a newer one");
     }
 
     /// <summary>The highest row version in the file (0 in a new one).</summary>
