@@ -17,9 +17,14 @@ namespace ConsentGateway.EndToEnd.Tests;
 /// Propagation on the real self-host (on SQLite; <see cref="PropagationOnTableStorageTests"/> on Azurite): every accepted change reaches the decision
 /// projection within the bound, and faults (publisher outage, a crash between write and
 /// publish, failing projections) lose nothing and never move a projection backwards.
+/// The repair count is read from the process-wide meter, so the Azurite pass
+/// (<see cref="PropagationOnTableStorageTests"/>) is in the same collection: never at the same time.
 /// </summary>
+[Collection(Name)]
 public class PropagationTests
 {
+    public const string Name = "Propagation";
+
     /// <summary>The store the servers of these tests run on.</summary>
     protected virtual StorageProvider Storage => StorageProvider.Sqlite;
 

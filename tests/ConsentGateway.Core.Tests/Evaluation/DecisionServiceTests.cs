@@ -192,7 +192,8 @@ public sealed class DecisionServiceTests : IDisposable
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == EvaluationMetrics.MeterName && instrument.Name == "consent.decisions")
+                // This test's meter only: other tests' services count decisions at the same time.
+                if (instrument.Meter.Name == EvaluationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meters) && instrument.Name == "consent.decisions")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

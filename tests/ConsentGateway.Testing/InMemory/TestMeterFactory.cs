@@ -7,8 +7,11 @@ public sealed class TestMeterFactory : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
 
+    /// <summary>Its meters' scope is this factory, so a listener can tell them from other tests' meters of the same name.</summary>
     public Meter Create(MeterOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Scope = this;
         var meter = new Meter(options);
         _meters.Add(meter);
         return meter;
