@@ -1,5 +1,4 @@
 using ConsentGateway.EgressProxy;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;

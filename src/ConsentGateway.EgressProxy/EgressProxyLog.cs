@@ -1,5 +1,4 @@
 using ConsentGateway.Contracts;
-using Microsoft.Extensions.Logging;
 
 namespace ConsentGateway.EgressProxy;
 

@@ -1,6 +1,5 @@
 using ConsentGateway.Client;
 using ConsentGateway.EgressProxy;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using ConsentGateway.Contracts;
-using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;
 

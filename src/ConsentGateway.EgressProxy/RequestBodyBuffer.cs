@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;
 

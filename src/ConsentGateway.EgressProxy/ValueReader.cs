@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using ConsentGateway.Contracts;
-using Microsoft.AspNetCore.Http;
 
 namespace ConsentGateway.EgressProxy;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using ConsentGateway.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.Client.Tests;

@@ -7,7 +7,6 @@ using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Server;
-using ConsentGateway.Server.Propagation;
 using Microsoft.Extensions.DependencyInjection;
 using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Http;
 
 namespace ConsentGateway.Http.Tests;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using ConsentGateway.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

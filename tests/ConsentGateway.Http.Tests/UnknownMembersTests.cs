@@ -1,5 +1,4 @@
 using System.Text;
-using ConsentGateway.Http;
 
 namespace ConsentGateway.Http.Tests;
 

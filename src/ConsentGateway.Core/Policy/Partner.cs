@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace ConsentGateway.Core.Policy;
 
 public sealed class Partner

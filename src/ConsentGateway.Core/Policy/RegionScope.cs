@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace ConsentGateway.Core.Policy;
 
 /// <summary>Where a rule applies: everywhere, or in a set of regions (as bits).</summary>

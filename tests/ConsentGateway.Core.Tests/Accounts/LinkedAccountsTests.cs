@@ -2,7 +2,6 @@ using ConsentGateway.Contracts;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
-using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Testing.InMemory;
 using ConsentGateway.Testing.Propagation;
