@@ -15,52 +15,38 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
 
     private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
-    /// <summary>The account row, its newest history entry and its devices, as of one commit.</summary>
+    /// <summary>The account row and its newest history entry, in one statement (one commit's view).</summary>
     public Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        return Task.FromResult(_database.ReadConsistent(connection =>
+        return Task.FromResult(_database.Read(connection =>
         {
-            AccountRecord account;
-            using (var command = connection.Command(
+            using var command = connection.Command(
                 """
                 SELECT a.country, a.signed_up_at, a.revision, a.deleted, a.row_version, h.version, h.enabled, h.at
                 FROM accounts a LEFT JOIN setting_history h
                     ON h.user_id = a.user_id AND h.version = (SELECT max(version) FROM setting_history WHERE user_id = a.user_id)
                 WHERE a.user_id = $user
                 """,
-                ("$user", userId)))
-            using (var row = command.ExecuteReader())
+                ("$user", userId));
+            using var row = command.ExecuteReader();
+            if (!row.Read())
             {
-                if (!row.Read())
-                {
-                    return null;
-                }
-
-                var hasSetting = !row.IsDBNull(5);
-                account = new AccountRecord(
-                    userId,
-                    row.Country(0, "accounts"),
-                    row.Instant(1),
-                    row.GetInt64(2),
-                    hasSetting ? row.NullableBoolean(6) : null,
-                    hasSetting ? row.GetInt64(5) : 0,
-                    hasSetting ? row.Instant(7) : null,
-                    row.GetBoolean(3),
-                    SqliteCommands.Token(row.GetInt64(4)));
+                return null;
             }
 
-            var devices = new List<string>();
-            using (var command = connection.Command("SELECT ad_id FROM account_devices WHERE user_id = $user ORDER BY ad_id", ("$user", userId)))
-            using (var rows = command.ExecuteReader())
-            {
-                while (rows.Read())
-                {
-                    devices.Add(rows.GetString(0));
-                }
-            }
-
-            return account with { LinkedDevices = devices };
+            // No history yet: never set, at version 0.
+            var hasSetting = !row.IsDBNull(5);
+            return new AccountRecord(
+                userId,
+                row.Country(0, "accounts"),
+                row.Instant(1),
+                row.GetInt64(2),
+                hasSetting ? row.NullableBoolean(6) : null,
+                hasSetting ? row.GetInt64(5) : 0,
+                hasSetting ? row.Instant(7) : null,
+                row.GetBoolean(3),
+                SqliteCommands.Token(row.GetInt64(4)));
         }));
     }
 
@@ -100,6 +86,25 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
             }
 
             return changes;
+        }));
+    }
+
+    public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return Task.FromResult(_database.Read<IReadOnlyList<string>>(connection =>
+        {
+            var devices = new List<string>();
+            using var command = connection.Command("SELECT ad_id FROM account_devices WHERE user_id = $user", ("$user", userId));
+            using var rows = command.ExecuteReader();
+            while (rows.Read())
+            {
+                devices.Add(rows.GetString(0));
+            }
+
+            // Ordinal, as every store returns them (SQLite's BINARY order is by UTF-8 bytes).
+            devices.Sort(StringComparer.Ordinal);
+            return devices;
         }));
     }
 

@@ -161,7 +161,7 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
         Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
 
-        Assert.Equal(["d1"], (await new TableAccountStore(_accountsTable).FindAsync("u1", Ct))!.LinkedDevices);
+        Assert.Equal(["d1"], await new TableAccountStore(_accountsTable).GetLinkedDevicesAsync("u1", Ct));
         Assert.Equal(["u1"], (await new TableDeviceStore(_devicesTable).FindAsync("d1", Ct))!.LinkedUserIds);
     }
 
@@ -248,5 +248,6 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
 
         public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken) => inner.AddDeviceLinkAsync(userId, adId, at, cancellationToken);
 
+        public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken) => inner.GetLinkedDevicesAsync(userId, cancellationToken);
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using ConsentGateway.Infrastructure.TableStorage;
 using ConsentGateway.Infrastructure.Tests.Contracts;
@@ -56,6 +58,31 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
             keys);
     }
 
+    [Fact]
+    public async Task Finding_an_account_is_one_request_however_many_devices_are_linked()
+    {
+        // The projector reads the account for every change of it: when the read ran from the
+        // account row to the newest change, 40 linked devices took 3 requests (pages of 16), 400 took 26.
+        var created = await _store.TryWriteAccountAsync(AccountStoreContract.NewAccount("u1", "DE"), null, Ct);
+        for (var device = 0; device < 40; device++)
+        {
+            await _store.AddDeviceLinkAsync("u1", $"device-{device:D2}", DateTimeOffset.UnixEpoch, Ct);
+        }
+
+        Assert.True(await _store.TryAppendChangeAsync("u1", AccountStoreContract.Change(1), Ct));
+        Assert.True(await _store.TryAppendChangeAsync("u1", AccountStoreContract.Change(2), Ct));
+        var requests = new RequestCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var counted = new TableAccountStore(new TableServiceClient(azurite.ConnectionString, options).GetTableClient(_table.Name));
+
+        var found = await counted.FindAsync("u1", Ct);
+
+        Assert.Equal((2L, true), (found!.SettingVersion, found.Setting));
+        Assert.Equal(created!.ConcurrencyToken, found.ConcurrencyToken);
+        Assert.Equal(1, requests.Count);
+    }
+
     private async Task<List<string>> RowKeysAsync(string userId)
     {
         var keys = new List<string>();
@@ -66,5 +93,14 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
         }
 
         return keys;
+    }
+
+    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
     }
 }

@@ -61,7 +61,7 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         var account = new AccountRecord("u1", CountryCode.Parse("DE"), DateTimeOffset.UnixEpoch, 1, null, 0, null, Deleted: false, ConcurrencyToken: null);
         Assert.NotNull(await accounts.TryWriteAccountAsync(account, null, Ct));
         await accounts.AddDeviceLinkAsync("u1", "d1", DateTimeOffset.UnixEpoch, Ct);
-        Assert.Equal(["d1"], (await accounts.FindAsync("u1", Ct))!.LinkedDevices);
+        Assert.Equal(["d1"], await accounts.GetLinkedDevicesAsync("u1", Ct));
         var intent = await intents.RecordAsync(ChangeKind.Device, "d1", "u1", DateTimeOffset.UnixEpoch, Ct);
         Assert.Equal([intent], await intents.GetPendingAsync(DateTimeOffset.UnixEpoch.AddTicks(1), 10, Ct));
         Assert.NotNull(await projections.TryPutDeviceAsync(new DeviceProjection("d1", ["u1"], 1), null, Ct));

@@ -28,23 +28,4 @@ public sealed record AccountRecord(
     string? ConcurrencyToken)
 {
     public bool Exists => !Deleted;
-
-    /// <summary>The devices linked to the account, as read (not written by <c>TryWriteAccountAsync</c>).</summary>
-    public IReadOnlyList<string> LinkedDevices { get; init; } = [];
-
-    // Value equality, the linked devices compared item by item rather than by list reference.
-    public bool Equals(AccountRecord? other) =>
-        other is not null
-        && UserId == other.UserId
-        && Country == other.Country
-        && SignedUpAt == other.SignedUpAt
-        && Revision == other.Revision
-        && Setting == other.Setting
-        && SettingVersion == other.SettingVersion
-        && SettingUpdatedAt == other.SettingUpdatedAt
-        && Deleted == other.Deleted
-        && ConcurrencyToken == other.ConcurrencyToken
-        && LinkedDevices.SequenceEqual(other.LinkedDevices);
-
-    public override int GetHashCode() => HashCode.Combine(UserId, Revision, SettingVersion, Deleted, LinkedDevices.Count);
 }

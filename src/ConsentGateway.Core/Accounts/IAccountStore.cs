@@ -4,8 +4,9 @@ namespace ConsentGateway.Core.Accounts;
 public interface IAccountStore
 {
     /// <summary>
-    /// The account (tombstones included) with its setting as of the newest change and the devices
-    /// linked to it; <c>null</c> if it never existed.
+    /// The account (tombstones included) with its setting as of the newest change; <c>null</c> if
+    /// it never existed. Its cost does not depend on how many devices are linked to it: the
+    /// projector reads it for every change of the account (see <see cref="GetLinkedDevicesAsync"/>).
     /// </summary>
     Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken);
 
@@ -30,4 +31,7 @@ public interface IAccountStore
 
     /// <summary>Records that a device is linked to the account (the account-side index of links); idempotent.</summary>
     Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The devices recorded by <see cref="AddDeviceLinkAsync"/> for the account, in ordinal order; empty for none.</summary>
+    Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken);
 }

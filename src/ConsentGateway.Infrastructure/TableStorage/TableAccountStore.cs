@@ -22,21 +22,22 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     private const string UserChannel = "user";
     private const string ServiceChannel = "service";
 
-    // The account row, a typical number of device index rows and the newest history row.
-    private const int FindPageSize = 16;
+    // The account row and the newest history row.
+    private const int FindPageSize = 2;
+
+    private static readonly string[] RowKeyOnly = [nameof(TableEntity.RowKey)];
 
     private readonly TableClient _table = table ?? throw new ArgumentNullException(nameof(table));
 
     /// <summary>
-    /// One query, one round trip in the common case: in key order the partition starts with the
-    /// account row, then its device index rows, then the history newest first; reading stops at
-    /// the first history row.
+    /// One query of the account row and the history (newest first), not of the device index
+    /// between them: one round trip of two rows however many devices the account has. Reading
+    /// stops at the first history row.
     /// </summary>
     public async Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken)
     {
         TableEntity? account = null;
         TableEntity? newest = null;
-        var devices = new List<string>();
 
         // The service may answer a page short (even empty) with a continuation: read on until
         // the newest history row is in or the range is done.
@@ -48,10 +49,6 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
                 if (row.RowKey == TableRows.AccountKey)
                 {
                     account = row;
-                }
-                else if (row.RowKey.StartsWith(TableRows.DeviceLinkPrefix, StringComparison.Ordinal))
-                {
-                    devices.Add(TableRows.SuffixOf(row.RowKey, TableRows.DeviceLinkPrefix));
                 }
                 else
                 {
@@ -66,7 +63,7 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
             }
         }
 
-        return account is null ? null : ToRecord(userId, account, newest is null ? null : ToChange(newest)) with { LinkedDevices = devices };
+        return account is null ? null : ToRecord(userId, account, newest is null ? null : ToChange(newest));
     }
 
     public async Task<AccountRecord?> TryWriteAccountAsync(AccountRecord proposed, SettingChange? change, CancellationToken cancellationToken)
@@ -126,6 +123,18 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
 
     public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken) =>
         TableRows.TryAddAsync(_table, TableRows.Stamped(userId, TableRows.DeviceLinkPrefix + adId, LinkedAt, at), cancellationToken);
+
+    /// <summary>The <c>device|</c> range of the partition (row keys only), in key order: ordinal order of the ids.</summary>
+    public async Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken)
+    {
+        var devices = new List<string>();
+        await foreach (var row in TableRows.QueryPrefix(_table, userId, TableRows.DeviceLinkPrefix, RowKeyOnly, cancellationToken).ConfigureAwait(false))
+        {
+            devices.Add(TableRows.SuffixOf(row.RowKey, TableRows.DeviceLinkPrefix));
+        }
+
+        return devices;
+    }
 
     // The account's facts only: its setting lives in its history rows.
     private static TableEntity ToRow(AccountRecord account) =>

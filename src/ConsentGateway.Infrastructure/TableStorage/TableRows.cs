@@ -17,8 +17,7 @@ internal static class TableRows
 
     /// <summary>
     /// accounts: the account-side index of linked devices, <c>device|{adId}</c>. Sorts between
-    /// <c>account</c> and <c>history|</c>, so one query from the account row to the newest history
-    /// row also reads the account's devices.
+    /// <c>account</c> and <c>history|</c>; the account read (<see cref="AccountAndHistoryFilter"/>) leaves it out.
     /// </summary>
     public const string DeviceLinkPrefix = "device|";
 
@@ -46,11 +45,15 @@ internal static class TableRows
     public static long VersionOf(string historyKey) =>
         long.MaxValue - long.Parse(SuffixOf(historyKey, HistoryPrefix), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    /// <summary>The range holding the account row and every history row, and nothing else.</summary>
+    /// <summary>
+    /// The account row and every history row, and nothing else: not the device index that sorts
+    /// between them, whose size the account read must not depend on (one query, not one page per
+    /// 16 linked devices).
+    /// </summary>
     public static string AccountAndHistoryFilter(string partitionKey)
     {
         var end = HistoryPrefix + RangeEnd;
-        return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {AccountKey} and RowKey lt {end}");
+        return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and (RowKey eq {AccountKey} or (RowKey ge {HistoryPrefix} and RowKey lt {end}))");
     }
 
     public static string SuffixOf(string rowKey, string prefix) =>

@@ -55,7 +55,7 @@ public sealed class LinkedAccountsTests : IDisposable
         Assert.Equal((FailureKind.Conflict, ProblemCodes.TooManyLinkedAccounts), (refused.Failure?.Kind, refused.Failure?.Code));
         Assert.DoesNotContain("one-too-many", refused.Failure!.Detail, StringComparison.Ordinal);
         Assert.Equal(Limit, (await _devices.FindAsync("d1", default))!.LinkedUserIds.Count);
-        Assert.Empty((await _accounts.FindAsync("one-too-many", default))!.LinkedDevices);
+        Assert.Empty(await _accounts.GetLinkedDevicesAsync("one-too-many", default));
         Assert.Equal((notices, intents), (_transport.Published.Count, _intents.Count));
     }
 

@@ -34,7 +34,6 @@ public sealed class InMemoryAccountStore : IAccountStore
                 SettingVersion = newest?.Version ?? 0,
                 SettingUpdatedAt = newest?.At,
                 ConcurrencyToken = stored.Token.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                LinkedDevices = _links.TryGetValue(userId, out var devices) ? [.. devices.Keys.Order(StringComparer.Ordinal)] : [],
             });
         }
     }
@@ -84,6 +83,9 @@ public sealed class InMemoryAccountStore : IAccountStore
         _links.GetOrAdd(userId, _ => new(StringComparer.Ordinal))[adId] = true;
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(_links.TryGetValue(userId, out var devices) ? [.. devices.Keys.Order(StringComparer.Ordinal)] : []);
 
     private SortedList<long, SettingChange> HistoryOf(string userId)
     {
