@@ -5,6 +5,7 @@ using ConsentGateway.Contracts;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
+using ConsentGateway.Server;
 using Microsoft.Extensions.DependencyInjection;
 using static ConsentGateway.EndToEnd.Tests.GatewayServer;
 using static ConsentGateway.EndToEnd.Tests.PropagationTests;
@@ -12,17 +13,20 @@ using static ConsentGateway.EndToEnd.Tests.PropagationTests;
 namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
-/// Links on the real self-host over Azurite: no account's links slow another account's change
+/// Links on the real self-host (on SQLite; <see cref="LinkedAccountsOnTableStorageTests"/> on Azurite): no account's links slow another account's change
 /// (SPEC §5, "No subject can slow others"), and a device holds a bounded number of accounts.
 /// </summary>
 public class LinkedAccountsTests
 {
+    /// <summary>The store the servers of these tests run on.</summary>
+    protected virtual StorageProvider Storage => StorageProvider.Sqlite;
+
     private const int Limit = 3;
 
     [Fact]
     public async Task An_account_with_400_devices_toggling_does_not_delay_other_accounts_revocations_past_the_bound()
     {
-        await using var server = await StartAsync(new GatewayServer());
+        await using var server = await StartAsync(new GatewayServer { Storage = Storage });
         var attacker = await server.CreateAccountAsync("US", enabled: true);
         using var service = server.AccountService();
         await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
