@@ -165,16 +165,24 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits what is queued, then closes the file (SQLite checkpoints the WAL into it on the last close).</summary>
+    /// <summary>
+    /// Commits what is queued, then closes the file. The writer closes last: only a connection
+    /// that may write checkpoints the WAL into the file and deletes it on close, so after a
+    /// clean stop the file alone is the whole database (what a copy or a restore relies on).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _writing.ConfigureAwait(false);
-        await _writer.DisposeAsync().ConfigureAwait(false);
 
-        // Pooled read connections keep the file open otherwise (a test deletes it next).
-        using var reader = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(reader);
+        // Pooled read connections keep the file open otherwise (a test deletes it next), and a
+        // read-only connection closing last leaves the WAL behind.
+        using (var reader = new SqliteConnection(_readConnectionString))
+        {
+            SqliteConnection.ClearPool(reader);
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
 
         // The lock file stays: deleting it could take it from a process that has just locked it.
         await _processLock.DisposeAsync().ConfigureAwait(false);

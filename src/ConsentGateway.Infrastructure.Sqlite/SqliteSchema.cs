@@ -92,6 +92,10 @@ internal static class SqliteSchema
         try
         {
             connection.Open();
+
+            // Before anything writes: switching a file to WAL rewrites its header, and another
+            // application's database must be left as it was.
+            ThrowIfNotOurs(connection, path);
             var journal = Scalar(connection, "PRAGMA journal_mode = WAL");
             if (!string.Equals(journal as string, "wal", StringComparison.OrdinalIgnoreCase))
             {
@@ -119,20 +123,7 @@ internal static class SqliteSchema
     {
         try
         {
-            var applicationId = Convert.ToInt32(Scalar(writer, "PRAGMA application_id"), CultureInfo.InvariantCulture);
-            var version = Convert.ToInt32(Scalar(writer, "PRAGMA user_version"), CultureInfo.InvariantCulture);
-            var objects = Convert.ToInt64(Scalar(writer, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
-            var isNew = applicationId == 0 && version == 0 && objects == 0;
-            if (!isNew && applicationId != ApplicationId)
-            {
-                throw new SqliteStoreFileException(path, $"is another application's SQLite database (application_id {applicationId}), not the consent gateway's");
-            }
-
-            if (version > CurrentVersion)
-            {
-                throw new SqliteStoreFileException(path, $"has schema version {version}, newer than this program knows ({CurrentVersion}): run the gateway version that wrote it, or a newer one");
-            }
-
+            var version = ThrowIfNotOurs(writer, path);
             for (; version < CurrentVersion; version++)
             {
                 Execute(writer, "BEGIN IMMEDIATE");
@@ -148,6 +139,26 @@ internal static class SqliteSchema
         {
             throw new SqliteStoreFileException(path, $"cannot be read as the store (SQLite error {ex.SqliteErrorCode}: {ex.Message})", ex);
         }
+    }
+
+    /// <summary>Refuses another application's file and a newer schema, reading only; returns the schema version (0 in a new file).</summary>
+    private static int ThrowIfNotOurs(SqliteConnection connection, string path)
+    {
+        var applicationId = Convert.ToInt32(Scalar(connection, "PRAGMA application_id"), CultureInfo.InvariantCulture);
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+        var objects = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
+        var isNew = applicationId == 0 && version == 0 && objects == 0;
+        if (!isNew && applicationId != ApplicationId)
+        {
+            throw new SqliteStoreFileException(path, $"is another application's SQLite database (application_id {applicationId}), not the consent gateway's");
+        }
+
+        if (version > CurrentVersion)
+        {
+            throw new SqliteStoreFileException(path, $"has schema version {version}, newer than this program knows ({CurrentVersion}): run the gateway version that wrote it, or a newer one");
+        }
+
+        return version;
     }
 
     /// <summary>The highest row version in the file (0 in a new one).</summary>
