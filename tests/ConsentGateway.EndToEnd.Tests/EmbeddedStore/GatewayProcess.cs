@@ -32,6 +32,10 @@ public sealed class GatewayProcess : GatewayServer
     public int Kill()
     {
         var program = _program ?? throw new InvalidOperationException("The gateway is not running.");
+
+        // `dotnet app.dll` runs the app in the dotnet process itself: that process is the server.
+        var commandLine = File.ReadAllText($"/proc/{program.Id}/cmdline").Replace('\0', ' ');
+        Assert.True(commandLine.Contains(ServerProgram.Dll, StringComparison.Ordinal), $"process {program.Id} is not the server: {commandLine}");
         program.Kill();
         return program.Id;
     }
