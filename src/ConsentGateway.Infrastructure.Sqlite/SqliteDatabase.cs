@@ -171,7 +171,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits what is queued, then closes the file (SQLite checkpoints the WAL into it on the last close).</summary>
+    /// <summary>
+    /// Commits what is queued, then closes the file. The writer closes last: only a connection
+    /// that may write checkpoints the WAL into the file and deletes it on close, so after a
+    /// clean stop the file alone is the whole database (what a copy or a restore relies on).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -33,6 +33,11 @@ internal static class SqliteFileCheck
             throw new SqliteStoreFileException(path, "cannot be read", ex);
         }
 
+        if (read < HeaderLength && read >= Magic.Length && header[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new SqliteStoreFileException(path, $"is truncated: {read} bytes, less than a SQLite header ({HeaderLength})");
+        }
+
         if (read < HeaderLength || !header[..Magic.Length].SequenceEqual(Magic))
         {
             throw new SqliteStoreFileException(path, "is not a SQLite database");

@@ -96,6 +96,9 @@ internal static class SqliteSchema
         try
         {
             connection.Open();
+
+            // Before anything writes: switching a file to WAL rewrites its header, and another
+            // application's database must be left as it was.
             var version = CheckIsOurs(connection, path);
             var journal = Scalar(connection, "PRAGMA journal_mode = WAL");
             if (!string.Equals(journal as string, "wal", StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,5 @@
 using ConsentGateway.Infrastructure.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Server;
 
@@ -25,7 +26,7 @@ internal static class BackupCommand
         {
             provider = ServerServiceCollectionExtensions.StorageProviderOf(configuration);
         }
-        catch (InvalidOperationException ex)
+        catch (OptionsValidationException ex)
         {
             Console.Error.WriteLine(ex.Message);
             return 2;

@@ -1,4 +1,7 @@
+using ConsentGateway.Core.Policy;
+using ConsentGateway.Infrastructure.Sqlite;
 using ConsentGateway.Server;
+using Microsoft.Extensions.Options;
 
 return args switch
 {
@@ -9,6 +12,16 @@ return args switch
 
 static async Task<int> RunServerAsync(string[] args)
 {
-    await ConsentServer.Build(args).RunAsync();
-    return 0;
+    try
+    {
+        await ConsentServer.Build(args).RunAsync();
+        return 0;
+    }
+    catch (Exception ex) when (ex is SqliteStoreFileException or OptionsValidationException or PolicyValidationException)
+    {
+        // A setting or a store file the operator can fix, named with the reason in the message:
+        // said once, exit code 1, instead of an unhandled exception's stack trace and abort.
+        Console.Error.WriteLine($"The gateway did not start: {ex.Message}");
+        return 1;
+    }
 }

@@ -1,4 +1,5 @@
 using ConsentGateway.Server;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,6 +26,7 @@ public static class ServerServiceCollectionExtensions
             _ => services.AddConsentSqlite(configuration),
         };
 
+    /// <exception cref="OptionsValidationException">The value names no store.</exception>
     public static StorageProvider StorageProviderOf(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -37,6 +39,6 @@ public static class ServerServiceCollectionExtensions
         // Names only: Enum.TryParse would also take "1" or "Sqlite,TableStorage".
         return Enum.GetNames<StorageProvider>().FirstOrDefault(name => string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) is { } known
             ? Enum.Parse<StorageProvider>(known)
-            : throw new InvalidOperationException($"{StorageProviderKey} '{value}' is not a store: use {string.Join(" or ", Enum.GetNames<StorageProvider>())} (the default is {StorageProvider.Sqlite}).");
+            : throw new OptionsValidationException(StorageProviderKey, typeof(StorageProvider), [$"{StorageProviderKey} '{value}' is not a store: use {string.Join(" or ", Enum.GetNames<StorageProvider>())} (the default is {StorageProvider.Sqlite})."]);
     }
 }

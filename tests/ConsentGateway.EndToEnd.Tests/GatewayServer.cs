@@ -75,14 +75,14 @@ public class GatewayServer : IAsyncLifetime
     /// <summary>Replaces registrations of the server (fault injection).</summary>
     public Action<IServiceCollection>? OverrideServices { get; init; }
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Only a started in-process server has services (a GatewayProcess runs the program as a child).");
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress { get; protected set; } = null!;
 
     /// <summary>The Azurite of a server on <see cref="StorageProvider.TableStorage"/>.</summary>
     public AzuriteServer Azurite => _azurite ?? throw new InvalidOperationException("This server runs on SQLite, not on Azurite.");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (Storage == StorageProvider.TableStorage && _azurite is null)
         {
@@ -90,22 +90,7 @@ public class GatewayServer : IAsyncLifetime
             await _azurite.InitializeAsync();
         }
 
-        _app = ConsentServer.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--environment", "Testing",
-            .. StorageSettings(),
-            "--Consent:Propagation:StalenessBound", StalenessBound.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
-            "--Consent:Auth:Issuer", Issuer,
-            "--Consent:Auth:Audience", Audience,
-            "--Consent:Auth:SigningKey", SigningKey,
-            "--Consent:Proxies:tests:KeySha256", Sha256Hex(ProxyKey),
-            "--Consent:Proxies:tests:Partners:0", "*",
-            "--Consent:Proxies:limited:KeySha256", Sha256Hex(LimitedProxyKey),
-            "--Consent:Proxies:limited:Partners:0", LimitedProxyPartner,
-            "--Logging:LogLevel:Default", "Critical",
-            .. PolicyPath is null ? Array.Empty<string>() : ["--Consent:PolicyPath", PolicyPath],
-        ], OverrideServices);
+        _app = ConsentServer.Build(["--urls", "http://127.0.0.1:0", .. ServerArguments()], OverrideServices);
         await _app.StartAsync();
         var address = _app.Urls.Single();
         BaseAddress = new Uri(address);
@@ -194,6 +179,27 @@ public class GatewayServer : IAsyncLifetime
         rows.Sort(StringComparer.Ordinal);
         return string.Join('\n', rows);
     }
+
+    /// <summary>
+    /// The server program's arguments for this configuration, all but <c>--urls</c>: the store,
+    /// the bound, the signing key, the proxies' keys, the policy. The in-process server and
+    /// <see cref="EmbeddedStore.GatewayProcess"/> both start from them.
+    /// </summary>
+    public string[] ServerArguments() =>
+    [
+        "--environment", "Testing",
+        .. StorageSettings(),
+        "--Consent:Propagation:StalenessBound", StalenessBound.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        "--Consent:Auth:Issuer", Issuer,
+        "--Consent:Auth:Audience", Audience,
+        "--Consent:Auth:SigningKey", SigningKey,
+        "--Consent:Proxies:tests:KeySha256", Sha256Hex(ProxyKey),
+        "--Consent:Proxies:tests:Partners:0", "*",
+        "--Consent:Proxies:limited:KeySha256", Sha256Hex(LimitedProxyKey),
+        "--Consent:Proxies:limited:Partners:0", LimitedProxyPartner,
+        "--Logging:LogLevel:Default", "Critical",
+        .. PolicyPath is null ? Array.Empty<string>() : ["--Consent:PolicyPath", PolicyPath],
+    ];
 
     private string[] StorageSettings() => Storage == StorageProvider.TableStorage
         ?

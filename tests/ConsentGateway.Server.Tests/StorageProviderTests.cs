@@ -5,6 +5,7 @@ using ConsentGateway.Infrastructure.Sqlite;
 using ConsentGateway.Infrastructure.TableStorage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Server.Tests;
 
@@ -30,7 +31,7 @@ public sealed class StorageProviderTests
     [InlineData(" Sqlite")]
     public void Any_other_value_stops_the_start_naming_the_key_and_the_choices(string value)
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddConsentStorage(Configuration(value)));
+        var refused = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddConsentStorage(Configuration(value)));
 
         Assert.Contains($"Consent:Storage:Provider '{value}'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("Sqlite or TableStorage", refused.Message, StringComparison.Ordinal);

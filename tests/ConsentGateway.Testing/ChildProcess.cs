@@ -20,6 +20,9 @@ public sealed class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The program's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything the program wrote to stdout and stderr so far.</summary>
     public string Output
     {
@@ -102,6 +105,34 @@ public sealed class ChildProcess : IDisposable
 
             await Task.Delay(50).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Kills the program's own process at once, as a power cut would (SIGKILL on Linux: no
+    /// handler runs, nothing is flushed), and waits until it is gone.
+    /// </summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    /// <summary>Waits for the program to exit by itself; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        // The exit is seen; the last lines of output may still be on their way through the pipes.
+        _process.WaitForExit();
+        return true;
     }
 
     public void Dispose()

@@ -133,7 +133,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     public static TheoryData<string, string> UnusableFiles => new()
     {
         { "not-sqlite", "is not a SQLite database" },
-        { "header-only", "is not a SQLite database" },
+        { "header-only", "is truncated" },
         { "truncated", "is truncated" },
         { "newer-schema", "newer than this program knows" },
         { "another-application", "another application's SQLite database" },
