@@ -69,6 +69,35 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_file_fails_the_whole_transaction_as_unavailable_and_acknowledges_none_of_it()
+    {
+        await using var database = SqliteDatabase.Open(_path);
+        using var gate = new ManualResetEventSlim();
+        var holding = database.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(30)), Ct);
+        var before = database.WriteAsync(connection => Insert(connection, "before"), Ct);
+
+        // What SQLite says when the disk fails under a write (SQLITE_IOERR).
+        var failing = database.WriteAsync<int>(_ => throw new SqliteException("disk I/O error", 10), Ct);
+        var after = database.WriteAsync(connection => Insert(connection, "after"), Ct);
+        gate.Set();
+
+        // The three were queued while the writer was held, so they share one transaction (the
+        // held write may share it too, or have committed before: either is right).
+        await Task.WhenAny(holding);
+        foreach (var write in (Task[])[before, failing, after])
+        {
+            await Assert.ThrowsAsync<ConsentGateway.Core.StoreUnavailableException>(() => write);
+        }
+
+        var accounts = new SqliteAccountStore(database);
+        Assert.Null(await accounts.FindAsync("before", Ct));
+        Assert.Null(await accounts.FindAsync("after", Ct));
+
+        // The next transaction works again.
+        Assert.NotNull(await accounts.TryWriteAccountAsync(NewAccount("next"), null, Ct));
+    }
+
+    [Fact]
     public async Task A_write_canceled_while_it_waits_is_never_run()
     {
         await using var database = SqliteDatabase.Open(_path);
