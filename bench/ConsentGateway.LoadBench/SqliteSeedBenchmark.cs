@@ -14,9 +14,10 @@ namespace ConsentGateway.LoadBench;
 /// in one write, then its account projection, as the write side and the projector do), many at
 /// once so group commit shares the fsyncs; then appends more history entries; measures time and
 /// file size after each; then projection point reads (<see cref="SqliteProjectionStore.GetAccountAsync"/>
-/// of random existing accounts) on 1 and 2 threads, beside bare reads of the same rows (one
-/// connection per thread kept open, one prepared statement) to show what the store adds per read.
-/// The file is deleted at the end.
+/// of random existing accounts) on 1 and 2 threads, beside raw reads of the same rows (the
+/// store's pattern of a pooled connection and a new statement per read; a kept connection with a
+/// new statement per read; bare: a kept connection and one prepared statement) to show where
+/// the store's time per read goes. The file is deleted at the end.
 /// </summary>
 internal static class SqliteSeedBenchmark
 {
@@ -41,14 +42,19 @@ internal static class SqliteSeedBenchmark
             var grown = BenchFiles.SizeOf(path);
             Console.WriteLine(Invariant($"file after appending: {grown:N0} bytes, +{grown - seeded:N0} = {(double)(grown - seeded) / Math.Max(1, history):F1} bytes per history entry"));
 
-            await using (var database = SqliteDatabase.Open(path))
+            await using (var database = OpenTimed(path))
             {
                 var projections = new SqliteProjectionStore(database);
                 foreach (var threads in (int[])[1, 2])
                 {
                     var store = await ReadsAsync(threads, readPhase, accounts, StoreRead(projections));
-                    var bare = await ReadsAsync(threads, readPhase, accounts, BareRead(path));
-                    Console.WriteLine(Invariant($"projection point reads, {threads} thread(s): SqliteProjectionStore.GetAccountAsync {store,9:F0} /s; bare prepared SELECT on a kept connection {bare,9:F0} /s"));
+                    var openEach = await ReadsAsync(threads, readPhase, accounts, RawRead(path, keepConnection: false, prepareOnce: false));
+                    var commandEach = await ReadsAsync(threads, readPhase, accounts, RawRead(path, keepConnection: true, prepareOnce: false));
+                    var bare = await ReadsAsync(threads, readPhase, accounts, RawRead(path, keepConnection: true, prepareOnce: true));
+                    Console.WriteLine(Invariant($"projection point reads, {threads} thread(s): SqliteProjectionStore.GetAccountAsync {store,9:F0} /s"));
+                    Console.WriteLine(Invariant($"  raw, pooled connection opened and statement prepared per read (the store's pattern) {openEach,9:F0} /s"));
+                    Console.WriteLine(Invariant($"  raw, kept connection, statement prepared per read                                  {commandEach,9:F0} /s"));
+                    Console.WriteLine(Invariant($"  bare: kept connection, one prepared statement                                      {bare,9:F0} /s"));
                 }
             }
 
@@ -95,7 +101,7 @@ internal static class SqliteSeedBenchmark
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        await using (var database = SqliteDatabase.Open(path))
+        await using (var database = OpenTimed(path))
         {
             await work(database);
         }
@@ -105,28 +111,54 @@ internal static class SqliteSeedBenchmark
         Console.WriteLine(Invariant($"{what}: {elapsed:F1} s, {count / elapsed:F0} /s, CPU {used:F1} s ({used / elapsed:F2} cores, {used * 1e6 / count:F1} µs per item)"));
     }
 
+    /// <summary>Opens the file as the server does at start, and says how long that took (it reads the highest row version in the file).</summary>
+    private static SqliteDatabase OpenTimed(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        var database = SqliteDatabase.Open(path);
+        Console.WriteLine(Invariant($"SqliteDatabase.Open of a {BenchFiles.SizeOf(path):N0}-byte file: {clock.Elapsed.TotalMilliseconds:F0} ms"));
+        return database;
+    }
+
     // The store's reads complete synchronously: waiting on them here costs nothing.
     private static Func<ThreadReader> StoreRead(SqliteProjectionStore projections) =>
         () => new ThreadReader((random, accounts) => projections.GetAccountAsync(Id(random.Next(accounts)), CancellationToken.None).GetAwaiter().GetResult() is not null, null);
 
-    /// <summary>Per thread: one read-only connection, kept open, and one prepared statement selecting what the store selects.</summary>
-    private static Func<ThreadReader> BareRead(string path) => () =>
+    /// <summary>
+    /// Per thread, the store's SELECT straight on SQLite: on a connection opened once
+    /// (<paramref name="keepConnection"/>) or opened from the pool per read, with the store's
+    /// connection string (read-only, pooled); with one statement prepared once
+    /// (<paramref name="prepareOnce"/>) or a new one per read. Which of the two costs what the store adds.
+    /// </summary>
+    private static Func<ThreadReader> RawRead(string path, bool keepConnection, bool prepareOnce) => () =>
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        var select = connection.CreateCommand();
-        select.CommandText = "SELECT present, country, signed_up_at, setting, revision, setting_version, row_version FROM account_projections WHERE user_id = $user";
-        var user = select.Parameters.Add("$user", SqliteType.Text);
-        select.Prepare();
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        var kept = keepConnection ? new SqliteConnection(connectionString) : null;
+        kept?.Open();
+        var prepared = prepareOnce && kept is not null ? Select(kept) : null;
+        prepared?.Prepare();
         return new ThreadReader(
             (random, accounts) =>
             {
-                user.Value = Id(random.Next(accounts));
+                var id = Id(random.Next(accounts));
+                using var opened = kept is null ? new SqliteConnection(connectionString) : null;
+                opened?.Open();
+                using var perRead = prepared is null ? Select((kept ?? opened)!) : null;
+                var select = (prepared ?? perRead)!;
+                select.Parameters[0].Value = id;
                 using var row = select.ExecuteReader();
                 return row.Read() && !row.IsDBNull(2);
             },
-            connection);
+            kept);
     };
+
+    private static SqliteCommand Select(SqliteConnection connection)
+    {
+        var select = connection.CreateCommand();
+        select.CommandText = "SELECT present, country, signed_up_at, setting, revision, setting_version, row_version FROM account_projections WHERE user_id = $user";
+        select.Parameters.Add("$user", SqliteType.Text);
+        return select;
+    }
 
     /// <summary>Reads of random existing accounts on <paramref name="threads"/> threads for <paramref name="duration"/>; every one must find its row.</summary>
     private static async Task<double> ReadsAsync(int threads, TimeSpan duration, int accounts, Func<ThreadReader> perThread)
