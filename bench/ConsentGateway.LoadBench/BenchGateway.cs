@@ -10,12 +10,18 @@ using Microsoft.AspNetCore.Builder;
 
 namespace ConsentGateway.LoadBench;
 
-/// <summary>An in-memory Azurite and the self-hosted server on a free loopback port, with a client of the account service.</summary>
+/// <summary>
+/// The self-hosted server on a free loopback port, on the store the benchmark names (a fresh
+/// SQLite file, deleted on dispose, or an in-memory Azurite started for it), with a client of
+/// the account service.
+/// </summary>
 internal sealed class BenchGateway : IAsyncDisposable
 {
-    private BenchGateway(AzuriteServer azurite, WebApplication app, HttpClient client)
+    private BenchGateway(BenchStore store, AzuriteServer? azurite, string? sqlitePath, WebApplication app, HttpClient client)
     {
+        Store = store;
         Azurite = azurite;
+        SqlitePath = sqlitePath;
         App = app;
         Client = client;
     }
@@ -30,22 +36,42 @@ internal sealed class BenchGateway : IAsyncDisposable
         "--Consent:Proxies:bench:Partners", "*",
     ];
 
-    public AzuriteServer Azurite { get; }
+    public BenchStore Store { get; }
+
+    /// <summary>The emulator of a <see cref="BenchStore.Table"/> run; <c>null</c> on SQLite.</summary>
+    public AzuriteServer? Azurite { get; }
+
+    /// <summary>The database file of a <see cref="BenchStore.Sqlite"/> run; <c>null</c> on Azurite.</summary>
+    public string? SqlitePath { get; }
 
     public WebApplication App { get; }
 
     public HttpClient Client { get; }
 
     /// <param name="settings">More configuration, as <c>--Key value</c> pairs (they override the defaults).</param>
-    public static async Task<BenchGateway> StartAsync(params string[] settings)
+    public static async Task<BenchGateway> StartAsync(BenchStore store, params string[] settings)
     {
-        var azurite = new AzuriteServer();
-        await azurite.InitializeAsync();
+        AzuriteServer? azurite = null;
+        string? sqlitePath = null;
+        string[] storage;
+        if (store == BenchStore.Table)
+        {
+            azurite = new AzuriteServer();
+            await azurite.InitializeAsync();
+            storage = ["--Consent:Storage:Provider", nameof(StorageProvider.TableStorage), "--Consent:Storage:ConnectionString", azurite.ConnectionString];
+        }
+        else
+        {
+            sqlitePath = BenchFiles.NewSqlitePath();
+            storage = ["--Consent:Storage:Provider", nameof(StorageProvider.Sqlite), "--Consent:Storage:SqlitePath", sqlitePath];
+        }
+
+        Console.WriteLine(store == BenchStore.Table ? "store: Table Storage on an in-memory Azurite" : $"store: SQLite, fresh file {sqlitePath}");
         var signingKey = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
         var app = ConsentServer.Build(
         [
             "--urls", "http://127.0.0.1:0",
-            "--Consent:Storage:ConnectionString", azurite.ConnectionString,
+            .. storage,
             "--Consent:Auth:Issuer", "bench",
             "--Consent:Auth:Audience", "bench",
             "--Consent:Auth:SigningKey", signingKey,
@@ -57,7 +83,7 @@ internal sealed class BenchGateway : IAsyncDisposable
         var token = DevTokens.Create(new AuthOptions { Issuer = "bench", Audience = "bench", SigningKey = signingKey }, "bench", [Scopes.Accounts], TimeSpan.FromHours(1));
         var client = new HttpClient { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return new BenchGateway(azurite, app, client);
+        return new BenchGateway(store, azurite, sqlitePath, app, client);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
@@ -117,6 +143,14 @@ internal sealed class BenchGateway : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        await Azurite.DisposeAsync();
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+
+        if (SqlitePath is not null)
+        {
+            BenchFiles.DeleteSqlite(SqlitePath);
+        }
     }
 }

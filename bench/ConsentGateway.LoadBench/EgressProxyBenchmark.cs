@@ -25,9 +25,9 @@ internal static class EgressProxyBenchmark
     /// <summary>The same and an email, which never goes to google: a partial, forwarded without <c>$.user.email</c>.</summary>
     private const string PartialBody = """{"event":"purchase","ts":"2026-11-29T12:00:00Z","ip":"203.0.113.7","device":{"adId":"6d92078a-8246-4ba4-ae5b-76104861e7dc"},"user":{"email":"someone@example.com"}}""";
 
-    public static async Task<int> RunAsync(TimeSpan duration, int connections)
+    public static async Task<int> RunAsync(BenchStore store, TimeSpan duration, int connections)
     {
-        await using var gateway = await BenchGateway.StartAsync(BenchGateway.ProxySettings);
+        await using var gateway = await BenchGateway.StartAsync(store, BenchGateway.ProxySettings);
         await gateway.CreateAccountsAsync("bench", 1, "US", concurrency: 1);
         await gateway.WaitUntilAllowedAsync(UserId, "ip_address,mobile_ad_id", CancellationToken.None);
 

@@ -22,9 +22,9 @@ internal static class EvaluationBenchmark
     private const string Data = "ip_address,mobile_ad_id";
     private const int Threads = 2;
 
-    public static async Task<int> CheckAsync(TimeSpan duration, int connections, int accounts, TimeSpan bound)
+    public static async Task<int> CheckAsync(BenchStore store, TimeSpan duration, int connections, int accounts, TimeSpan bound)
     {
-        await using var gateway = await StartAsync(bound);
+        await using var gateway = await StartAsync(store, bound);
         await SeedAsync(gateway, 0, accounts);
         var script = await CheckScriptAsync(accounts);
         using var nginx = await NginxReturn200.StartAsync();
@@ -62,10 +62,10 @@ internal static class EvaluationBenchmark
         return check.Non2xx3xx + atHalf.Non2xx3xx == 0 ? 0 : 1;
     }
 
-    public static async Task<int> BatchAsync(TimeSpan duration, int connections, TimeSpan bound)
+    public static async Task<int> BatchAsync(BenchStore store, TimeSpan duration, int connections, TimeSpan bound)
     {
         const int BatchSize = 1000;
-        await using var gateway = await StartAsync(bound);
+        await using var gateway = await StartAsync(store, bound);
         await SeedAsync(gateway, 0, BatchSize);
         await WarmAsync(gateway, BatchSize);
 
@@ -98,10 +98,10 @@ internal static class EvaluationBenchmark
     /// warm). Azurite looks a row up by scanning its table, so seeding and warming take time
     /// that grows with the square of the count (about 10 minutes short of 100,000 here).
     /// </summary>
-    public static async Task<int> ScaleAsync(TimeSpan duration, int connections, TimeSpan bound, int many)
+    public static async Task<int> ScaleAsync(BenchStore store, TimeSpan duration, int connections, TimeSpan bound, int many)
     {
         const int Small = 1_000;
-        await using var gateway = await StartAsync(bound);
+        await using var gateway = await StartAsync(store, bound);
 
         await SeedAsync(gateway, 0, Small);
         await WarmAsync(gateway, Small);
@@ -129,8 +129,8 @@ internal static class EvaluationBenchmark
         return app;
     }
 
-    private static Task<BenchGateway> StartAsync(TimeSpan bound) =>
-        BenchGateway.StartAsync(["--Consent:Propagation:StalenessBound", bound.ToString("c", CultureInfo.InvariantCulture), .. BenchGateway.ProxySettings]);
+    private static Task<BenchGateway> StartAsync(BenchStore store, TimeSpan bound) =>
+        BenchGateway.StartAsync(store, ["--Consent:Propagation:StalenessBound", bound.ToString("c", CultureInfo.InvariantCulture), .. BenchGateway.ProxySettings]);
 
     private static string Url(BenchGateway gateway, string path) => new Uri(gateway.Client.BaseAddress!, path).ToString();
 

@@ -17,9 +17,9 @@ internal static class PropagationLagBenchmark
 {
     private const int Accounts = 200;
 
-    public static async Task<int> RunAsync(TimeSpan duration, int changesPerSecond, int attackerDevices)
+    public static async Task<int> RunAsync(BenchStore store, TimeSpan duration, int changesPerSecond, int attackerDevices)
     {
-        await using var gateway = await BenchGateway.StartAsync();
+        await using var gateway = await BenchGateway.StartAsync(store);
         await gateway.CreateAccountsAsync("lag", Accounts, "FR", concurrency: 16);
         if (attackerDevices > 0)
         {
@@ -83,7 +83,7 @@ internal static class PropagationLagBenchmark
         var sorted = lags.Order().ToArray();
         Console.WriteLine($"{total} changes in {sent.TotalSeconds:F1} s ({total / sent.TotalSeconds:F0}/s), {failures} failed, {sorted.Length} projections measured"
             + (attackerDevices > 0 ? $", while one account with {attackerDevices} linked devices toggled once a second" : ""));
-        Console.WriteLine($"propagation lag (accepted -> projected): p50 {Percentile(sorted, 0.50):F1} ms, p90 {Percentile(sorted, 0.90):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms");
+        Console.WriteLine($"{store}: propagation lag (accepted -> projected): p50 {Percentile(sorted, 0.50):F1} ms, p90 {Percentile(sorted, 0.90):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms");
         return 0;
     }
 
