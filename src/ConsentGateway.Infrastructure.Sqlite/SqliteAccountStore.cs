@@ -21,7 +21,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return Task.FromResult(_database.Read(connection =>
         {
-            using var command = connection.Command(
+            var command = connection.Command(
                 """
                 SELECT a.country, a.signed_up_at, a.revision, a.deleted, a.row_version, h.version, h.enabled, h.at
                 FROM accounts a LEFT JOIN setting_history h
@@ -78,7 +78,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         return Task.FromResult(_database.Read<IReadOnlyList<SettingChange>>(connection =>
         {
             var changes = new List<SettingChange>();
-            using var command = connection.Command("SELECT version, enabled, at, channel, policy_version FROM setting_history WHERE user_id = $user ORDER BY version", ("$user", userId));
+            var command = connection.Command("SELECT version, enabled, at, channel, policy_version FROM setting_history WHERE user_id = $user ORDER BY version", ("$user", userId));
             using var rows = command.ExecuteReader();
             while (rows.Read())
             {
@@ -95,7 +95,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         return Task.FromResult(_database.Read<IReadOnlyList<string>>(connection =>
         {
             var devices = new List<string>();
-            using var command = connection.Command("SELECT ad_id FROM account_devices WHERE user_id = $user", ("$user", userId));
+            var command = connection.Command("SELECT ad_id FROM account_devices WHERE user_id = $user", ("$user", userId));
             using var rows = command.ExecuteReader();
             while (rows.Read())
             {
@@ -141,7 +141,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         long? written;
         if (proposed.ConcurrencyToken is null)
         {
-            using var insert = connection.Command(
+            var insert = connection.Command(
                 """
                 INSERT INTO accounts (user_id, country, signed_up_at, revision, deleted, row_version)
                 VALUES ($user, $country, $signedUp, $revision, $deleted, $next)
@@ -152,7 +152,7 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         }
         else if (SqliteCommands.RowVersion(proposed.ConcurrencyToken) is { } expected)
         {
-            using var update = connection.Command(
+            var update = connection.Command(
                 """
                 UPDATE accounts SET country = $country, signed_up_at = $signedUp, revision = $revision, deleted = $deleted, row_version = $next
                 WHERE user_id = $user AND row_version = $expected

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ConsentGateway.Core.Policy;
 using Microsoft.Data.Sqlite;
 
@@ -6,10 +7,23 @@ namespace ConsentGateway.Infrastructure.Sqlite;
 /// <summary>Parameterised statements (never values spliced into SQL) and the column conversions the stores share.</summary>
 internal static class SqliteCommands
 {
+    // Per connection, one command per statement text, kept prepared: preparing a statement
+    // costs about as much as running a point read. The database's connections live as long as
+    // it does and serve one caller at a time, so their commands are never shared.
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Prepared = new();
+
+    /// <summary>The connection's command for <paramref name="sql"/>, bound to these parameters. It stays the connection's: never dispose it.</summary>
     public static SqliteCommand Command(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        var commands = Prepared.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -19,11 +33,8 @@ internal static class SqliteCommands
     }
 
     /// <summary>Runs the statement; returns the rows it changed.</summary>
-    public static int Execute(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
-    {
-        using var command = connection.Command(sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    public static int Execute(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        connection.Command(sql, parameters).ExecuteNonQuery();
 
     /// <summary>An instant as stored: UTC ticks, so it round-trips to the tick.</summary>
     public static long Ticks(DateTimeOffset instant) => instant.UtcTicks;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -20,8 +21,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly FileStream _processLock;
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
+
+    // Read-only connections not in use, kept open with their prepared statements (SqliteCommands).
+    private readonly ConcurrentBag<SqliteConnection> _idleReaders = [];
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writing;
+
+    // Set once closing starts: a read that ends after it closes its connection instead of keeping it.
+    private volatile bool _closed;
 
     // The newest row version given out: the writer thread's alone (see NextRowVersion).
     private long _lastRowVersion;
@@ -33,7 +40,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _processLock = processLock;
         _writer = writer;
         _lastRowVersion = SqliteSchema.LastRowVersion(writer);
-        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         _writing = Task.Run(WriteLoopAsync);
     }
 
@@ -98,19 +105,45 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return write.Task;
     }
 
-    /// <summary>Runs <paramref name="read"/> on a pooled read-only connection; a failing file is a <see cref="Core.StoreUnavailableException"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> on a read-only connection of the database's own (opened the
+    /// first time, then kept with its prepared statements); a failing file is a
+    /// <see cref="Core.StoreUnavailableException"/>.
+    /// </summary>
     internal T Read<T>(Func<SqliteConnection, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
+        var keep = true;
+        SqliteConnection? connection = null;
         try
         {
-            using var connection = new SqliteConnection(_readConnectionString);
-            connection.Open();
+            if (!_idleReaders.TryTake(out connection))
+            {
+                connection = new SqliteConnection(_readConnectionString);
+                connection.Open();
+            }
+
             return read(connection);
         }
         catch (SqliteException ex) when (SqliteFaults.IsUnavailable(ex))
         {
+            // A connection that met a failing file is not kept.
+            keep = false;
             throw SqliteFaults.Unavailable(ex);
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                if (keep && !_closed)
+                {
+                    _idleReaders.Add(connection);
+                }
+                else
+                {
+                    connection.Dispose();
+                }
+            }
         }
     }
 
@@ -180,12 +213,13 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writing.ConfigureAwait(false);
+        _closed = true;
 
-        // The pooled readers first: the last connection to close checkpoints the WAL into the
-        // file and removes it, and only the writer can.
-        using (var reader = new SqliteConnection(_readConnectionString))
+        // The readers first: the last connection to close checkpoints the WAL into the file
+        // and removes it, and only the writer can.
+        while (_idleReaders.TryTake(out var reader))
         {
-            SqliteConnection.ClearPool(reader);
+            await reader.DisposeAsync().ConfigureAwait(false);
         }
 
         await _writer.DisposeAsync().ConfigureAwait(false);
@@ -271,12 +305,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    private void Execute(string sql)
-    {
-        using var command = _writer.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => _writer.Execute(sql);
 
     /// <summary>A write waiting for its group transaction.</summary>
     private abstract class PendingWrite

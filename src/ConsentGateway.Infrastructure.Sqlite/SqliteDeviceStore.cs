@@ -38,8 +38,7 @@ public sealed class SqliteDeviceStore(SqliteDatabase database) : IDeviceStore
         return Task.FromResult(_database.ReadConsistent(connection =>
         {
             DateTimeOffset registeredAt;
-            using (var command = connection.Command("SELECT registered_at FROM devices WHERE ad_id = $device", ("$device", adId)))
-            using (var row = command.ExecuteReader())
+            using (var row = connection.Command("SELECT registered_at FROM devices WHERE ad_id = $device", ("$device", adId)).ExecuteReader())
             {
                 if (!row.Read())
                 {
@@ -50,8 +49,7 @@ public sealed class SqliteDeviceStore(SqliteDatabase database) : IDeviceStore
             }
 
             var linkedUserIds = new List<string>();
-            using (var command = connection.Command("SELECT user_id FROM device_links WHERE ad_id = $device", ("$device", adId)))
-            using (var rows = command.ExecuteReader())
+            using (var rows = connection.Command("SELECT user_id FROM device_links WHERE ad_id = $device", ("$device", adId)).ExecuteReader())
             {
                 while (rows.Read())
                 {

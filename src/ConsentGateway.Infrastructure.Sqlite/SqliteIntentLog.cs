@@ -21,7 +21,7 @@ public sealed class SqliteIntentLog(SqliteDatabase database) : IIntentLog
         var id = await _database.WriteAsync(
             connection =>
             {
-                using var insert = connection.Command(
+                var insert = connection.Command(
                     "INSERT INTO intents (kind, key, linked_user_id, recorded_at) VALUES ($kind, $key, $linked, $at) RETURNING id",
                     ("$kind", ChangeNotice.KindName(kind)),
                     ("$key", key),
@@ -39,7 +39,7 @@ public sealed class SqliteIntentLog(SqliteDatabase database) : IIntentLog
         return Task.FromResult(_database.Read<IReadOnlyList<Intent>>(connection =>
         {
             var intents = new List<Intent>();
-            using var command = connection.Command(
+            var command = connection.Command(
                 "SELECT id, kind, key, linked_user_id, recorded_at FROM intents WHERE recorded_at < $before ORDER BY recorded_at, id LIMIT $max",
                 ("$before", SqliteCommands.Ticks(recordedBefore)),
                 ("$max", max));

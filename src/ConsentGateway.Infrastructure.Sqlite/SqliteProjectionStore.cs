@@ -50,7 +50,7 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return Task.FromResult(_database.Read(connection =>
         {
-            using var command = connection.Command(
+            var command = connection.Command(
                 "SELECT present, country, signed_up_at, setting, revision, setting_version, row_version FROM account_projections WHERE user_id = $user",
                 ("$user", userId));
             using var row = command.ExecuteReader();
@@ -67,7 +67,7 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
         ArgumentException.ThrowIfNullOrEmpty(adId);
         return Task.FromResult(_database.Read(connection =>
         {
-            using var command = connection.Command("SELECT linked_user_ids, link_count, row_version FROM device_projections WHERE ad_id = $device", ("$device", adId));
+            var command = connection.Command("SELECT linked_user_ids, link_count, row_version FROM device_projections WHERE ad_id = $device", ("$device", adId));
             using var row = command.ExecuteReader();
             if (!row.Read())
             {
@@ -135,9 +135,6 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
         return _database.WriteAsync(connection => Put(connection, replace, [.. values, ("$expected", expected), ("$next", _database.NextRowVersion())]), cancellationToken);
     }
 
-    private static string? Put(SqliteConnection connection, string sql, (string, object?)[] parameters)
-    {
-        using var command = connection.Command(sql, parameters);
-        return command.ExecuteScalar() is long rowVersion ? SqliteCommands.Token(rowVersion) : null;
-    }
+    private static string? Put(SqliteConnection connection, string sql, (string, object?)[] parameters) =>
+        connection.Command(sql, parameters).ExecuteScalar() is long rowVersion ? SqliteCommands.Token(rowVersion) : null;
 }
