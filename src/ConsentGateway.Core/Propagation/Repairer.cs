@@ -24,10 +24,18 @@ public sealed partial class Repairer(
     public const int BatchSize = 500;
 
     /// <summary>One pass; returns how many intents were published again. Store or publish errors propagate (the caller backs off).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken) =>
+        RunOnceAsync(time.GetUtcNow() - options.Value.EffectiveRepairDelay, cancellationToken);
+
+    /// <summary>
+    /// One pass over the intents recorded before <paramref name="recordedBefore"/> (at most
+    /// <see cref="BatchSize"/>) and not in flight here. A process that has just started passes its
+    /// start: nothing recorded before it can be in flight in it, so it need not wait the repair delay.
+    /// </summary>
+    public async Task<int> RunOnceAsync(DateTimeOffset recordedBefore, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pending = (await intents.GetPendingAsync(now - options.Value.EffectiveRepairDelay, BatchSize, cancellationToken).ConfigureAwait(false))
+        var pending = (await intents.GetPendingAsync(recordedBefore, BatchSize, cancellationToken).ConfigureAwait(false))
             .Where(intent => inFlight?.Contains(intent.Id) != true)
             .ToList();
         foreach (var intent in pending)

@@ -10,28 +10,46 @@ namespace ConsentGateway.Server.Propagation;
 /// and repair must run as soon as it answers again: the changes accepted before the outage are
 /// waiting); it logs the outage once, and once more when the store is back. Any other failure
 /// backs off exponentially, up to a minute, until a run succeeds.
+/// Its first run, at start, republishes at once every intent recorded before the process started:
+/// this process's bus started empty, so none of them can be in flight here, and after a crash
+/// they are the acknowledged changes that were not yet projected.
 /// </summary>
-public sealed partial class RepairWorker(Repairer repairer, IOptions<PropagationOptions> options, ILogger<RepairWorker> logger) : BackgroundService
+public sealed partial class RepairWorker(Repairer repairer, TimeProvider time, IOptions<PropagationOptions> options, ILogger<RepairWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    // Taken when the host builds its services, before the server accepts a request (ExecuteAsync
+    // itself may start later, on a thread of its own).
+    private readonly DateTimeOffset _createdAt = time.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.EffectiveRepairDelay / 2;
-        var pause = interval;
+        DateTimeOffset? orphansBefore = _createdAt;
+        var pause = TimeSpan.Zero;
         var storeDown = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
-                await repairer.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(pause, time, stoppingToken).ConfigureAwait(false);
+                if (orphansBefore is { } started)
+                {
+                    // A full batch may leave more: the next run takes them, at once again.
+                    orphansBefore = await repairer.RunOnceAsync(started, stoppingToken).ConfigureAwait(false) == Repairer.BatchSize ? started : null;
+                }
+                else
+                {
+                    await repairer.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+
                 if (storeDown)
                 {
                     LogStoreBack(logger);
                 }
 
-                (pause, storeDown) = (interval, false);
+                // More left from before the start: the next batch soon, once this one is under way.
+                (pause, storeDown) = (orphansBefore is null ? interval : interval / 10, false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
