@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using ConsentGateway.Client;
 using ConsentGateway.Contracts;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.EgressProxy;

@@ -1,5 +1,4 @@
 using ConsentGateway.EgressProxy;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,6 +1,5 @@
 using ConsentGateway.Client;
 using ConsentGateway.Contracts;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.EgressProxy;

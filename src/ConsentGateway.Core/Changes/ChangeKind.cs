@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace ConsentGateway.Core.Changes;
 
 /// <summary>What changed in the source of truth, and so what the projector must re-read.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace ConsentGateway.Core.Evaluation;
 
 /// <summary>A value read from the projection, and when the read began (a <see cref="TimeProvider"/> timestamp).</summary>

@@ -1,4 +1,3 @@
-using ConsentGateway.Server;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
