@@ -92,20 +92,8 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
     public Task<IReadOnlyList<string>> GetLinkedDevicesAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        return Task.FromResult(_database.Read<IReadOnlyList<string>>(connection =>
-        {
-            var devices = new List<string>();
-            var command = connection.Command("SELECT ad_id FROM account_devices WHERE user_id = $user", ("$user", userId));
-            using var rows = command.ExecuteReader();
-            while (rows.Read())
-            {
-                devices.Add(rows.GetString(0));
-            }
-
-            // Ordinal, as every store returns them (SQLite's BINARY order is by UTF-8 bytes).
-            devices.Sort(StringComparer.Ordinal);
-            return devices;
-        }));
+        return Task.FromResult<IReadOnlyList<string>>(_database.Read(connection =>
+            connection.Command("SELECT ad_id FROM account_devices WHERE user_id = $user", ("$user", userId)).ReadOrdinalIds()));
     }
 
     public Task AddDeviceLinkAsync(string userId, string adId, DateTimeOffset at, CancellationToken cancellationToken)

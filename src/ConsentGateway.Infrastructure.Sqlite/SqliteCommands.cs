@@ -36,6 +36,22 @@ internal static class SqliteCommands
     public static int Execute(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
         connection.Command(sql, parameters).ExecuteNonQuery();
 
+    /// <summary>The ids a one-column query returns, in ordinal order as every store returns them (SQLite's BINARY order is by UTF-8 bytes, not UTF-16 code units).</summary>
+    public static List<string> ReadOrdinalIds(this SqliteCommand command)
+    {
+        var ids = new List<string>();
+        using (var rows = command.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                ids.Add(rows.GetString(0));
+            }
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
     /// <summary>An instant as stored: UTC ticks, so it round-trips to the tick.</summary>
     public static long Ticks(DateTimeOffset instant) => instant.UtcTicks;
 

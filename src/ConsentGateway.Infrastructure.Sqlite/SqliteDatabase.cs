@@ -9,8 +9,9 @@ namespace ConsentGateway.Infrastructure.Sqlite;
 /// self-host (docs/storage.md, ADR 8). Writes go through one connection that commits whatever is
 /// queued in one transaction, each write in a savepoint of its own (group commit: one fsync for
 /// all the callers waiting, so concurrent writers do not queue behind each other's fsync); a
-/// write completes only once its transaction is on disk. Reads use pooled read-only connections,
-/// which WAL lets run beside the writer, each seeing the last commit.
+/// write completes only once its transaction is on disk. Reads use read-only connections of its
+/// own, kept open with their prepared statements, which WAL lets run beside the writer, each
+/// seeing the last commit.
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
@@ -33,10 +34,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     // The newest row version given out: the writer thread's alone (see NextRowVersion).
     private long _lastRowVersion;
 
-    private SqliteDatabase(string path, FileStream processLock, SqliteConnection writer, int schemaVersion)
+    private SqliteDatabase(string path, FileStream processLock, SqliteConnection writer)
     {
         FilePath = path;
-        SchemaVersion = schemaVersion;
         _processLock = processLock;
         _writer = writer;
         _lastRowVersion = SqliteSchema.LastRowVersion(writer);
@@ -46,9 +46,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     /// <summary>The database file, as a full path.</summary>
     public string FilePath { get; }
-
-    /// <summary>The schema version the file is at (<see cref="SqliteSchema.CurrentVersion"/> once opened).</summary>
-    public int SchemaVersion { get; }
 
     /// <summary>
     /// Opens the file, creating it (and its directory) if it does not exist, and creates or
@@ -67,7 +64,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         {
             (writer, var version) = SqliteSchema.OpenWriter(fullPath);
             SqliteSchema.Migrate(writer, version);
-            return new SqliteDatabase(fullPath, processLock, writer, SqliteSchema.CurrentVersion);
+            return new SqliteDatabase(fullPath, processLock, writer);
         }
         catch (SqliteException ex)
         {
@@ -256,7 +253,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             Execute("BEGIN IMMEDIATE");
             foreach (var write in batch)
             {
-                if (write.IsCanceled)
+                if (write.SkipIfCanceled())
                 {
                     continue;
                 }
@@ -310,7 +307,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>A write waiting for its group transaction.</summary>
     private abstract class PendingWrite
     {
-        public abstract bool IsCanceled { get; }
+        /// <summary>Canceled before it ran: it is skipped, and its task says so (<c>true</c>). Once running, it runs to its commit.</summary>
+        public abstract bool SkipIfCanceled();
 
         public abstract void Run(SqliteConnection connection);
 
@@ -328,8 +326,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
         public Task<T> Task => _completion.Task;
 
-        // Canceled before it ran: it is skipped, and says so. Once running, it runs to its commit.
-        public override bool IsCanceled => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+        public override bool SkipIfCanceled() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
 
         public override void Run(SqliteConnection connection) => _result = work(connection);
 

@@ -48,17 +48,7 @@ public sealed class SqliteDeviceStore(SqliteDatabase database) : IDeviceStore
                 registeredAt = row.Instant(0);
             }
 
-            var linkedUserIds = new List<string>();
-            using (var rows = connection.Command("SELECT user_id FROM device_links WHERE ad_id = $device", ("$device", adId)).ExecuteReader())
-            {
-                while (rows.Read())
-                {
-                    linkedUserIds.Add(rows.GetString(0));
-                }
-            }
-
-            // Ordinal, as every store returns them (SQLite's BINARY order is by UTF-8 bytes).
-            linkedUserIds.Sort(StringComparer.Ordinal);
+            var linkedUserIds = connection.Command("SELECT user_id FROM device_links WHERE ad_id = $device", ("$device", adId)).ReadOrdinalIds();
             return new DeviceRecord(adId, registeredAt, linkedUserIds);
         }));
     }

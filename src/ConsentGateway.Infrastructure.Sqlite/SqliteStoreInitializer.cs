@@ -11,7 +11,8 @@ public sealed partial class SqliteStoreInitializer(SqliteDatabase database, ILog
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        LogStoreReady(logger, database.FilePath, database.SchemaVersion);
+        // Once opened, the file is at the schema this program writes.
+        LogStoreReady(logger, database.FilePath, SqliteSchema.CurrentVersion);
         return Task.CompletedTask;
     }
 
