@@ -103,13 +103,7 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
 
             Assert.Equal((HttpStatusCode.OK, "partner ok", true, "allow"), (answer.Status, answer.Body, answer.FromPartner, answer.Decision));
             Assert.Null(answer.Removed);
-            Assert.True(Guid.TryParse(answer.DecisionId, out _), $"{label}: the decision id {answer.DecisionId} is not a GUID");
-            var received = ReachedOnce(answer);
-            Assert.Equal(("POST", "/v1/events?source=e2e"), (received.Method, received.Path));
-            AssertSameJson(body, received.Body, label);
-            Assert.Equal(answer.DecisionId, received.Headers.GetValueOrDefault("X-Consent-Decision-Id"));
-            Assert.Equal(["X-Consent-Decision-Id"], received.ConsentHeaders, StringComparer.OrdinalIgnoreCase);
-            Assert.False(received.Headers.ContainsKey(UserIdHeader), $"{label}: the user id header reached the partner");
+            AssertForwardedOnce(answer, body, label);
         }
 
         AssertInvariants(_proxy);
@@ -146,13 +140,7 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
 
             Assert.Equal((HttpStatusCode.OK, "partner ok"), (answer.Status, answer.Body));
             Assert.Equal(removed.Order(StringComparer.Ordinal), RemovedPaths(answer));
-            Assert.True(Guid.TryParse(answer.DecisionId, out _), $"{label}: the decision id {answer.DecisionId} is not a GUID");
-            var received = ReachedOnce(answer);
-            Assert.Equal(("POST", "/v1/events?source=e2e"), (received.Method, received.Path));
-            AssertSameJson(expected, received.Body, label);
-            Assert.Equal(answer.DecisionId, received.Headers.GetValueOrDefault("X-Consent-Decision-Id"));
-            Assert.Equal(["X-Consent-Decision-Id"], received.ConsentHeaders, StringComparer.OrdinalIgnoreCase);
-            Assert.False(received.Headers.ContainsKey(UserIdHeader), $"{label}: the user id header reached the partner");
+            AssertForwardedOnce(answer, expected, label);
         }
 
         AssertNoPartnerBodyContains(_partner.Requests, Email);
@@ -441,6 +429,21 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
     }
 
     // Failure messages name the request by its answer and marker, never print what the partner got (ids).
+    /// <summary>
+    /// The request reached the partner once, as sent by the proxy: the same method and path, the
+    /// body <paramref name="expected"/>, the decision id and no other consent header, no user id.
+    /// </summary>
+    private void AssertForwardedOnce(ProxyAnswer answer, JsonObject expected, string label)
+    {
+        Assert.True(Guid.TryParse(answer.DecisionId, out _), $"{label}: the decision id {answer.DecisionId} is not a GUID");
+        var received = ReachedOnce(answer);
+        Assert.Equal(("POST", "/v1/events?source=e2e"), (received.Method, received.Path));
+        AssertSameJson(expected, received.Body, label);
+        Assert.Equal(answer.DecisionId, received.Headers.GetValueOrDefault("X-Consent-Decision-Id"));
+        Assert.Equal(["X-Consent-Decision-Id"], received.ConsentHeaders, StringComparer.OrdinalIgnoreCase);
+        Assert.False(received.Headers.ContainsKey(UserIdHeader), $"{label}: the user id header reached the partner");
+    }
+
     private RecordedRequest ReachedOnce(ProxyAnswer answer)
     {
         var received = _partner.RequestsMarked(answer.Marker);
