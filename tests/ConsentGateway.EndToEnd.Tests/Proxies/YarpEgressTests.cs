@@ -428,7 +428,6 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
         return answer;
     }
 
-    // Failure messages name the request by its answer and marker, never print what the partner got (ids).
     /// <summary>
     /// The request reached the partner once, as sent by the proxy: the same method and path, the
     /// body <paramref name="expected"/>, the decision id and no other consent header, no user id.
@@ -444,6 +443,7 @@ public sealed class YarpEgressTests(EgressGateway server, ITestOutputHelper outp
         Assert.False(received.Headers.ContainsKey(UserIdHeader), $"{label}: the user id header reached the partner");
     }
 
+    // Failure messages name the request by its answer and marker, never print what the partner got (ids).
     private RecordedRequest ReachedOnce(ProxyAnswer answer)
     {
         var received = _partner.RequestsMarked(answer.Marker);
