@@ -31,15 +31,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
     // Set once closing starts: a read that ends after it closes its connection instead of keeping it.
     private volatile bool _closed;
 
-    // The newest row version given out: the writer thread's alone (see NextRowVersion).
+    // The newest row version given out, and the one last committed to row_versions: the writer thread's alone (see NextRowVersion).
     private long _lastRowVersion;
+    private long _savedRowVersion;
 
     private SqliteDatabase(string path, FileStream processLock, SqliteConnection writer)
     {
         FilePath = path;
         _processLock = processLock;
         _writer = writer;
-        _lastRowVersion = SqliteSchema.LastRowVersion(writer);
+        _lastRowVersion = _savedRowVersion = SqliteSchema.LastRowVersion(writer);
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         _writing = Task.Run(WriteLoopAsync);
     }
@@ -83,7 +84,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>
     /// A row version (the stores' concurrency token) never given out before in this file: unique
     /// across rows and tables, so a token read from one row can never pass for another's. Only
-    /// the writer thread calls it, inside a write; a version skipped by a rolled-back write is lost, harmlessly.
+    /// the writer thread calls it, inside a write; the newest is committed to <c>row_versions</c>
+    /// in the same transaction, and a version skipped by a rolled-back write is lost, harmlessly.
     /// </summary>
     internal long NextRowVersion() => ++_lastRowVersion;
 
@@ -273,7 +275,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 }
             }
 
+            // The versions given out go to disk with the rows that carry them.
+            if (_lastRowVersion != _savedRowVersion)
+            {
+                SqliteSchema.SaveLastRowVersion(_writer, _lastRowVersion);
+            }
+
             Execute("COMMIT");
+            _savedRowVersion = _lastRowVersion;
         }
         catch (Exception ex)
         {

@@ -80,6 +80,19 @@ internal static class SqliteSchema
             row_version INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID;
         """,
+
+        // 2: the newest row version given out, kept with the rows it was given to (the writer
+        // updates it in each group transaction), so that opening a file need not scan three tables.
+        """
+        CREATE TABLE row_versions (
+            id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            last INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO row_versions (id, last) SELECT 1, max(
+            (SELECT coalesce(max(row_version), 0) FROM accounts),
+            (SELECT coalesce(max(row_version), 0) FROM account_projections),
+            (SELECT coalesce(max(row_version), 0) FROM device_projections));
+        """,
     ];
 
     /// <summary>The schema version this program writes and reads.</summary>
@@ -152,11 +165,13 @@ internal static class SqliteSchema
             : throw new SqliteStoreFileException(path, $"has schema version {version}, newer than this program knows ({CurrentVersion}): run the gateway version that wrote it, or a newer one");
     }
 
-    /// <summary>The highest row version in the file (0 in a new one).</summary>
+    /// <summary>The newest row version given out in the file (0 in a new one).</summary>
     public static long LastRowVersion(SqliteConnection writer) =>
-        Convert.ToInt64(
-            Scalar(writer, "SELECT max((SELECT coalesce(max(row_version), 0) FROM accounts), (SELECT coalesce(max(row_version), 0) FROM account_projections), (SELECT coalesce(max(row_version), 0) FROM device_projections))"),
-            CultureInfo.InvariantCulture);
+        Convert.ToInt64(Scalar(writer, "SELECT last FROM row_versions WHERE id = 1"), CultureInfo.InvariantCulture);
+
+    /// <summary>Records <paramref name="last"/> as the newest row version given out, in the writer's open transaction.</summary>
+    public static void SaveLastRowVersion(SqliteConnection writer, long last) =>
+        writer.Execute("UPDATE row_versions SET last = $last WHERE id = 1", ("$last", last));
 
     private static object? Scalar(SqliteConnection connection, string sql)
     {

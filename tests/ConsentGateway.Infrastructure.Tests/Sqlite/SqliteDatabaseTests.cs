@@ -30,6 +30,33 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_of_schema_version_1_is_migrated_and_its_row_versions_go_on_from_the_highest_stored()
+    {
+        var tokens = new List<long>();
+        await using (var database = SqliteDatabase.Open(_path))
+        {
+            var accounts = new SqliteAccountStore(database);
+            for (var i = 0; i < 5; i++)
+            {
+                tokens.Add(long.Parse((await accounts.TryWriteAccountAsync(NewAccount($"u{i}"), null, Ct))!.ConcurrencyToken!, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        // What version 1 was: the same tables without row_versions.
+        Execute("DROP TABLE row_versions");
+        Execute("PRAGMA user_version = 1");
+
+        await using (var migrated = SqliteDatabase.Open(_path))
+        {
+            var next = await new SqliteAccountStore(migrated).TryWriteAccountAsync(NewAccount("after"), null, Ct);
+            Assert.True(long.Parse(next!.ConcurrencyToken!, System.Globalization.CultureInfo.InvariantCulture) > tokens.Max(), "a token of the migrated file repeats one given out before");
+            Assert.Equal("u3", (await new SqliteAccountStore(migrated).FindAsync("u3", Ct))?.UserId);
+        }
+
+        Assert.Equal((long)SqliteSchema.CurrentVersion, Pragma("user_version"));
+    }
+
+    [Fact]
     public async Task A_clean_close_leaves_one_file_with_everything_in_it()
     {
         await using (var database = SqliteDatabase.Open(_path))
