@@ -1,5 +1,6 @@
 using ConsentGateway.Contracts;
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;
@@ -12,6 +13,9 @@ namespace ConsentGateway.Core.Evaluation;
 /// <param name="ViaId">The processor id as asked, or <c>null</c>.</param>
 public readonly record struct EvaluationQuestion(DecisionRequest Request, string PartnerId, string? ViaId, string? UserId, string? DeviceAdId)
 {
+    /// <summary>A write the answer must reflect at least (read-your-writes), or <c>null</c>.</summary>
+    public ConsistencyToken? AtLeastAsFresh { get; init; }
+
     /// <summary>Validates the parts of a question; each way it can be wrong is a distinct 400 code.</summary>
     /// <param name="data">The data items, already resolved (<see cref="ParseDataList"/>, or a body reader), or why they cannot be.</param>
     public static Outcome<EvaluationQuestion> Create(

@@ -1,4 +1,5 @@
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Projection;
@@ -14,6 +15,8 @@ public sealed record AccountProjection(string UserId, bool Exists, CountryCode C
         ArgumentNullException.ThrowIfNull(account);
         return new(account.UserId, account.Exists, account.Country, account.SignedUpAt, account.Setting, account.Revision, account.SettingVersion);
     }
+
+    public SubjectVersion Version => new(Revision, SettingVersion);
 
     /// <summary>An account the source does not know at all.</summary>
     public static AccountProjection Missing(string userId) => new(userId, false, default, default, null, 0, 0);

@@ -1,4 +1,5 @@
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 
 namespace ConsentGateway.Core.Projection;
 
@@ -21,6 +22,8 @@ public sealed record DeviceProjection(string AdId, IReadOnlyList<string> LinkedU
         var count = device.LinkedUserIds.Count;
         return new DeviceProjection(device.AdId, count > maxAccounts ? [] : device.LinkedUserIds, count);
     }
+
+    public SubjectVersion Version => SubjectVersion.OfDevice(LinkCount);
 
     /// <summary>Whether a decision may read this device's accounts: all of them are listed and they are no more than <paramref name="maxAccounts"/> (the limit may have been lowered since the row was written).</summary>
     public bool IsWithin(int maxAccounts) => LinkedUserIds.Count == LinkCount && LinkCount <= maxAccounts;

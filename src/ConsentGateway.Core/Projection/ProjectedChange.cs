@@ -1,3 +1,5 @@
+using ConsentGateway.Core.Changes;
+
 namespace ConsentGateway.Core.Projection;
 
 /// <summary>A projection row that was written: which subject, and the version it now has.</summary>

@@ -1,4 +1,4 @@
-namespace ConsentGateway.Core.Projection;
+namespace ConsentGateway.Core.Changes;
 
 /// <summary>The two kinds of projection row, each keyed by its own id.</summary>
 public enum SubjectKind

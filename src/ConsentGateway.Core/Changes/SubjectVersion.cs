@@ -1,4 +1,4 @@
-namespace ConsentGateway.Core.Projection;
+namespace ConsentGateway.Core.Changes;
 
 /// <summary>
 /// How new a projection row is, in the two counters it was computed from; both only grow. An
@@ -9,18 +9,6 @@ namespace ConsentGateway.Core.Projection;
 public readonly record struct SubjectVersion(long Revision, long SettingVersion)
 {
     public static SubjectVersion None => default;
-
-    public static SubjectVersion Of(AccountProjection account)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        return new(account.Revision, account.SettingVersion);
-    }
-
-    public static SubjectVersion Of(DeviceProjection device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        return OfDevice(device.LinkCount);
-    }
 
     /// <summary>The version of a registered device with <paramref name="linkCount"/> linked accounts.</summary>
     public static SubjectVersion OfDevice(long linkCount) => new(1 + linkCount, 0);
