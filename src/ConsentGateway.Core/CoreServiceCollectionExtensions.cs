@@ -2,6 +2,7 @@ using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Projector>();
         services.TryAddSingleton<ChangeNoticeConsumer>();
         services.TryAddSingleton<Repairer>();
+
+        services.AddOptions<ChangeLogOptions>().Bind(configuration.GetSection(ChangeLogOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChangeLogOptions>, ChangeLogOptionsValidator>());
 
         services.AddOptions<EvaluationOptions>().Bind(configuration.GetSection(EvaluationOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EvaluationOptions>, EvaluationOptionsValidator>());
