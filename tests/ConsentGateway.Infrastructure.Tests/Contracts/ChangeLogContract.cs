@@ -203,7 +203,7 @@ public abstract class ChangeLogContract(IStoreHarness harness)
     }
 
     /// <summary>Distinct changes, one per subject: even numbers accounts, odd ones devices.</summary>
-    protected static ProjectedChange[] Changes(int first, int count) =>
+    internal static ProjectedChange[] Changes(int first, int count) =>
     [
         .. Enumerable.Range(first, count).Select(i => i % 2 == 0
             ? new ProjectedChange(SubjectKind.Account, $"user-{i}", new SubjectVersion(i + 1, i))
