@@ -44,7 +44,7 @@ public sealed partial class TableChangeLog : IChangeLog
     public const int ShardCount = 4;
 
     /// <summary>The time one partition key covers (per shard): a read's window (a few seconds) spans one or two.</summary>
-    public static readonly TimeSpan BucketLength = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan BucketLength = TimeSpan.FromSeconds(BucketSeconds);
 
     /// <summary>
     /// The longest an acknowledged append may take before it is appended again with a fresh time:
