@@ -54,12 +54,10 @@ public static class CoreServiceCollectionExtensions
     /// <summary>
     /// For an instance whose projector is not the only one of its store (the Functions app): its
     /// decision cache follows the change log through <see cref="ChangeLogWatcher"/> (the host runs
-    /// <see cref="ChangeLogWatcher.RunAsync"/>), and trusts its entries only within the decision
-    /// budget of the watcher's last complete read.
+    /// <see cref="ChangeLogWatcher.RunAsync"/>), which tells it up to when it knows every change.
     /// </summary>
     public static IServiceCollection AddChangeLogWatch(this IServiceCollection services)
     {
-        services.PostConfigure<EvaluationOptions>(options => options.FollowsChangeLog = true);
         services.TryAddSingleton<ChangeLogWatcher>();
         return services;
     }
