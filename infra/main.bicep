@@ -42,10 +42,10 @@ param duplicateDetectionWindow string = 'PT10M'
 
 // The staleness budget: a decision is at most as stale as propagation's worst case plus the cache.
 // A notice that is lost is published again by the first Repair run after repairDelay, so
-//   repairDelay + repairSchedule's period + evaluationCacheTtl (+ the projection itself) <= stalenessBound:
+//   repairDelay + repairSchedule's period + evaluationDecisionBudget (+ the projection itself) <= stalenessBound:
 //   20 s + 15 s + 10 s = 45 s, a 15 s margin under 60 s. Change one, check the sum.
 
-@description('NCRONTAB (with seconds) of the Repair timer function. Its period counts in the staleness budget: repairDelay + period + evaluationCacheTtl <= stalenessBound.')
+@description('NCRONTAB (with seconds) of the Repair timer function. Its period counts in the staleness budget: repairDelay + period + evaluationDecisionBudget <= stalenessBound.')
 param repairSchedule string = '*/15 * * * * *'
 
 @description('Consent__Propagation__StalenessBound (TimeSpan): every decision reflects every accepted change within it.')
@@ -54,8 +54,8 @@ param stalenessBound string = '00:01:00'
 @description('Consent__Propagation__RepairDelay (TimeSpan): the age after which Repair publishes a change again.')
 param repairDelay string = '00:00:20'
 
-@description('Consent__Evaluation__CacheTtl (TimeSpan): how long the gateway\'s memory and the proxy\'s cache together may serve a decision\'s projection read (ttlSeconds). Positive and at most half of stalenessBound.')
-param evaluationCacheTtl string = '00:00:10'
+@description('Consent__Evaluation__DecisionBudget (TimeSpan): how far behind the projection a decision may be: the lag of the change log watch (poll interval + its visibility lag) plus the proxy\'s reuse of the answer (ttlSeconds). Positive and at most half of stalenessBound.')
+param evaluationDecisionBudget string = '00:00:10'
 
 @description('Egress proxies allowed to ask for decisions: [ { name, keySha256, partners } ]. name: letters, digits and underscores (it is part of app setting names, where App Service on Linux allows no hyphen). keySha256: the hex SHA-256 of the proxy\'s key, which the proxy sends in X-Consent-Key; the key itself is never passed to this deployment nor stored anywhere in Azure, only its hash, which is no secret. partners: the partner ids the proxy may ask about, or [\'*\'] for every partner. Each proxy becomes the app settings Consent__Proxies__<name>__KeySha256 and Consent__Proxies__<name>__Partners__<i>.')
 param proxies array = []
@@ -157,7 +157,7 @@ module functionApp 'modules/functionapp.bicep' = {
     repairSchedule: repairSchedule
     stalenessBound: stalenessBound
     repairDelay: repairDelay
-    evaluationCacheTtl: evaluationCacheTtl
+    evaluationDecisionBudget: evaluationDecisionBudget
     proxies: proxies
     maxDeliveryCount: maxDeliveryCount
     authIssuer: authIssuer

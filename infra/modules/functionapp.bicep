@@ -47,8 +47,8 @@ param stalenessBound string
 @description('Consent__Propagation__RepairDelay (TimeSpan).')
 param repairDelay string
 
-@description('Consent__Evaluation__CacheTtl (TimeSpan): how long the gateway\'s memory and the proxy\'s cache together may serve a projection read.')
-param evaluationCacheTtl string
+@description('Consent__Evaluation__DecisionBudget (TimeSpan): how far behind the projection a decision may be: the change log watch plus the proxy\'s cache.')
+param evaluationDecisionBudget string
 
 @description('Egress proxies allowed to ask for decisions, each { name, keySha256, partners }. Only the hex SHA-256 of a proxy\'s key is passed and stored (as an app setting; a hash is not a secret): the key itself is never stored.')
 param proxies array
@@ -139,7 +139,7 @@ var fixedSettings = [
   { name: 'Consent__Propagation__StalenessBound', value: stalenessBound }
   { name: 'Consent__Propagation__RepairDelay', value: repairDelay }
   { name: 'Consent__Propagation__MaxDeliveryCount', value: string(maxDeliveryCount) }
-  { name: 'Consent__Evaluation__CacheTtl', value: evaluationCacheTtl }
+  { name: 'Consent__Evaluation__DecisionBudget', value: evaluationDecisionBudget }
   { name: 'Consent__Auth__Issuer', value: authIssuer }
   { name: 'Consent__Auth__Audience', value: authAudience }
   { name: 'Consent__Auth__Authority', value: authAuthority }

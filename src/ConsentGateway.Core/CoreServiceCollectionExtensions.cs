@@ -47,8 +47,23 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EvaluationOptions>, EvaluationOptionsValidator>());
         services.TryAddSingleton<EvaluationMetrics>();
         services.TryAddSingleton<SubjectCache>();
+        services.AddSingleton<IProjectedChangeObserver>(provider => provider.GetRequiredService<SubjectCache>());
+        services.TryAddSingleton<ReadLanes>();
         services.TryAddSingleton<DecisionLog>();
         services.TryAddSingleton<DecisionService>();
+        return services;
+    }
+
+    /// <summary>
+    /// For an instance whose projector is not the only one of its store (the Functions app): its
+    /// decision cache follows the change log through <see cref="ChangeLogWatcher"/> (the host runs
+    /// <see cref="ChangeLogWatcher.RunAsync"/>), and trusts its entries only within the decision
+    /// budget of the watcher's last complete read.
+    /// </summary>
+    public static IServiceCollection AddChangeLogWatch(this IServiceCollection services)
+    {
+        services.PostConfigure<EvaluationOptions>(options => options.FollowsChangeLog = true);
+        services.TryAddSingleton<ChangeLogWatcher>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using ConsentGateway.Functions;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,8 @@ public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
     /// Everything the Functions app's triggers need, one <c>Add…</c> per layer: Core, the Table
-    /// Storage stores, the Service Bus publisher, the shared HTTP layer and telemetry.
+    /// Storage stores, the Service Bus publisher, the shared HTTP layer and telemetry, and the watch
+    /// of the change log (other instances project changes too).
     /// <c>Program.cs</c> and the tests call this one method, so they wire the same app.
     /// </summary>
     public static IServiceCollection AddConsentFunctions(this IServiceCollection services, IConfiguration configuration) =>
@@ -15,5 +17,7 @@ public static class FunctionsServiceCollectionExtensions
             .AddConsentTableStorage(configuration)
             .AddConsentServiceBus(configuration)
             .AddConsentHttp(configuration)
-            .AddConsentTelemetry(configuration);
+            .AddConsentTelemetry(configuration)
+            .AddChangeLogWatch()
+            .AddHostedService<ChangeLogWatchService>();
 }

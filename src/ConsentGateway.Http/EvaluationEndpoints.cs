@@ -11,7 +11,7 @@ namespace ConsentGateway.Http;
 /// The API for partner egress proxies (SPEC §4), written once for both hosts: authenticate the
 /// proxy, read and validate the question, check the proxy serves the partners it names, decide.
 /// </summary>
-public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenticator proxies, DecisionJson json, ConsistencyTokens tokens)
+public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lanes, ProxyAuthenticator proxies, DecisionJson json, ConsistencyTokens tokens)
 {
     public const int MaxBatchRequests = 1000;
 
@@ -42,7 +42,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             return ProxyNotAllowed();
         }
 
-        return json.One(await decisions.DecideAsync(asked.Question, context.RequestAborted).ConfigureAwait(false), asked.Id);
+        return json.One(await decisions.DecideAsync(asked.Question, lanes.For(proxy.Name), context.RequestAborted).ConfigureAwait(false), asked.Id);
     }
 
     public async Task<Results<DecisionJsonResult<BatchResponse>, ProblemHttpResult>> EvaluateBatchAsync(HttpContext context)
@@ -68,7 +68,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             }
         }
 
-        return json.Batch(await decisions.DecideManyAsync(new Questions(asked), context.RequestAborted).ConfigureAwait(false), asked);
+        return json.Batch(await decisions.DecideManyAsync(new Questions(asked), lanes.ForBatches(proxy.Name), context.RequestAborted).ConfigureAwait(false), asked);
     }
 
     public async ValueTask<Results<CheckResult, ProblemHttpResult>> CheckAsync(HttpContext context)
@@ -103,7 +103,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ProxyAuthenti
             return CheckResult.NotAllowed();
         }
 
-        return CheckResult.Of(await decisions.DecideAsync(question.Value, context.RequestAborted).ConfigureAwait(false));
+        return CheckResult.Of(await decisions.DecideAsync(question.Value, lanes.For(proxy.Name), context.RequestAborted).ConfigureAwait(false));
     }
 
     /// <summary>The questions of a batch as they were read, without copying them.</summary>

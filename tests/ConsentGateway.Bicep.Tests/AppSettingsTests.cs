@@ -87,7 +87,7 @@ public sealed class AppSettingsTests
     [InlineData("Consent__Propagation__StalenessBound", "00:01:00")]
     [InlineData("Consent__Propagation__RepairDelay", "00:00:20")]
     [InlineData("Consent__Propagation__MaxDeliveryCount", "10")]
-    [InlineData("Consent__Evaluation__CacheTtl", "00:00:10")]
+    [InlineData("Consent__Evaluation__DecisionBudget", "00:00:10")]
     public void Settings_the_app_reads_have_their_documented_defaults(string setting, string expected)
     {
         Assert.Equal(expected, CompiledTemplate.DefaultValue(setting));
@@ -96,16 +96,16 @@ public sealed class AppSettingsTests
     [Fact]
     public void The_evaluation_cache_ttl_is_its_own_parameter_positive_and_at_most_half_the_bound()
     {
-        var (template, value) = CompiledTemplate.AppSettings()["Consent__Evaluation__CacheTtl"];
+        var (template, value) = CompiledTemplate.AppSettings()["Consent__Evaluation__DecisionBudget"];
 
         var resolved = template.Resolve(value);
         var ttl = TimeSpan.Parse(resolved.Text!, CultureInfo.InvariantCulture);
         var bound = TimeSpan.Parse(CompiledTemplate.DefaultValue("Consent__Propagation__StalenessBound")!, CultureInfo.InvariantCulture);
 
-        Assert.Equal("evaluationCacheTtl", resolved.RootParameter);
+        Assert.Equal("evaluationDecisionBudget", resolved.RootParameter);
         Assert.Equal(TimeSpan.FromSeconds(10), ttl);
-        // What the app's start check (Consent:Evaluation:CacheTtl) demands.
-        Assert.True(ttl > TimeSpan.Zero && ttl <= bound / 2, $"CacheTtl {ttl} must be positive and at most half the bound {bound}.");
+        // What the app's start check (Consent:Evaluation:DecisionBudget) demands.
+        Assert.True(ttl > TimeSpan.Zero && ttl <= bound / 2, $"DecisionBudget {ttl} must be positive and at most half the bound {bound}.");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace ConsentGateway.Bicep.Tests;
 /// <summary>
 /// The Azure staleness budget (docs/propagation.md): a lost notice is published again by the first
 /// Repair run after RepairDelay, which comes at most one timer period later, and the decision may
-/// then be served from the gateway's and the proxy's caches for CacheTtl; all of it must fit in
+/// then be behind by the decision budget (the gateway's watch of the change log and the proxy's cache); all of it must fit in
 /// StalenessBound, with an allowance for the republished notice's own delivery and projection.
 /// </summary>
 public sealed class StalenessBudgetTests
@@ -29,12 +29,12 @@ public sealed class StalenessBudgetTests
         var bound = TimeSpan.Parse(Value("Consent__Propagation__StalenessBound", parameters), CultureInfo.InvariantCulture);
         var repairDelay = TimeSpan.Parse(Value("Consent__Propagation__RepairDelay", parameters), CultureInfo.InvariantCulture);
         var period = Ncrontab.Period(Value("RepairSchedule", parameters));
-        var cacheTtl = TimeSpan.Parse(Value("Consent__Evaluation__CacheTtl", parameters), CultureInfo.InvariantCulture);
+        var cacheTtl = TimeSpan.Parse(Value("Consent__Evaluation__DecisionBudget", parameters), CultureInfo.InvariantCulture);
 
         var worstCase = repairDelay + period + cacheTtl;
         Assert.True(
             worstCase + ProjectionAllowance <= bound,
-            $"With {source}, RepairDelay {repairDelay} + repair period {period} + CacheTtl {cacheTtl} = {worstCase}, which with {ProjectionAllowance} for the projection itself exceeds StalenessBound {bound}.");
+            $"With {source}, RepairDelay {repairDelay} + repair period {period} + DecisionBudget {cacheTtl} = {worstCase}, which with {ProjectionAllowance} for the projection itself exceeds StalenessBound {bound}.");
     }
 
     [Theory]

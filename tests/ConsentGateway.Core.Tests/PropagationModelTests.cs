@@ -2,6 +2,7 @@ using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Testing;
 using ConsentGateway.Testing.InMemory;
@@ -65,8 +66,14 @@ public class PropagationModelTests
         var feed = new ChangeFeed(intents, transport, TimeProvider.System, NullLogger<ChangeFeed>.Instance);
         var limits = Options.Create(new AccountsOptions { MaxAccountsPerDevice = MaxAccountsPerDevice });
         var service = new AccountService(accounts, devices, Policy, feed, TimeProvider.System, limits);
-        var projector = new Projector(accounts, devices, projections, intents, TimeProvider.System, metrics, limits);
-        var repairer = new Repairer(intents, transport, accounts, TimeProvider.System, options, metrics, NullLogger<Repairer>.Instance);
+        var changeLog = new InMemoryChangeLog();
+
+        // The decision cache lives through the whole run, told of each projection, and is read
+        // between steps: what it holds at the end must still be what the model says.
+        var subjects = new SubjectCache(projections, accounts, devices, TimeProvider.System, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), limits, new EvaluationMetrics(meters), NullLogger<SubjectCache>.Instance);
+        var decisions = new DecisionService(Policy, subjects, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(meters), TimeProvider.System);
+        var projector = new Projector(accounts, devices, projections, intents, changeLog, [subjects], TimeProvider.System, metrics, limits);
+        var repairer = new Repairer(intents, transport, accounts, changeLog, TimeProvider.System, options, Options.Create(new ChangeLogOptions()), metrics, NullLogger<Repairer>.Instance);
 
         var model = new ReferenceModel();
         var random = new Random(seed);
@@ -98,6 +105,11 @@ public class PropagationModelTests
                 }
             }
 
+            if (random.Next(4) == 0)
+            {
+                await SameDecisionsAsync(model, decisions);
+            }
+
             // Deliver a random part of what is in flight now, in random order.
             foreach (var notice in late.Where(_ => random.Next(3) == 0).OrderBy(_ => random.Next()).ToList())
             {
@@ -123,8 +135,6 @@ public class PropagationModelTests
             await Task.Delay(1);
         }
 
-        using var subjects = new SubjectCache(projections, TimeProvider.System, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), limits, new EvaluationMetrics(meters), NullLogger<SubjectCache>.Instance);
-        var decisions = new DecisionService(Policy, subjects, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(meters), TimeProvider.System);
         return await SameDecisionsAsync(model, decisions);
     }
 
@@ -144,6 +154,8 @@ public class PropagationModelTests
         return failure is null;
     }
 
+    private static readonly ReadLanes Lanes = new(Options.Create(new EvaluationOptions()));
+
     private static async Task<bool> SameDecisionsAsync(ReferenceModel model, DecisionService decisions)
     {
         foreach (var partner in Partners)
@@ -153,7 +165,7 @@ public class PropagationModelTests
                 var request = new DecisionRequest(Policy.ResolvePartner(partner), PartnerRef.None, AllGovernedData(), country is null ? default : CountryCode.Parse(country));
                 foreach (var user in Users)
                 {
-                    var projected = await decisions.DecideAsync(Ask(partner, country, userId: user), default);
+                    var projected = await decisions.DecideAsync(Ask(partner, country, userId: user), Lanes.InProcess, default);
                     if (projected.Decision != PolicyEvaluator.Evaluate(Policy, request, SubjectFacts.ForUser(model.Lookup(user))))
                     {
                         return false;
@@ -162,7 +174,7 @@ public class PropagationModelTests
 
                 foreach (var device in Devices)
                 {
-                    var projected = await decisions.DecideAsync(Ask(partner, country, deviceAdId: device), default);
+                    var projected = await decisions.DecideAsync(Ask(partner, country, deviceAdId: device), Lanes.InProcess, default);
                     var expected = model.DeviceLinks(device) is { } links
                         ? SubjectFacts.ForDevice(LookupStatus.Found, links.Select(model.Lookup).ToArray())
                         : SubjectFacts.ForDevice(LookupStatus.NotFound, []);

@@ -102,7 +102,7 @@ public sealed class PropagationFunctionsMetadataTests
         var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
         var proxies = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
 
-        Assert.Equal(TimeSpan.FromSeconds(10), evaluation.EffectiveCacheTtl(propagation.StalenessBound));
+        Assert.Equal(TimeSpan.FromSeconds(10), evaluation.EffectiveDecisionBudget(propagation.StalenessBound));
         Assert.Equal(TimeSpan.FromMilliseconds(100), evaluation.StoreTimeout);
         var proxy = services.GetRequiredService<ProxyAuthenticator>().Authenticate(SampleProxyKey);
         Assert.NotNull(proxy);
@@ -121,12 +121,12 @@ public sealed class PropagationFunctionsMetadataTests
         var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
 
         // A lost notice is published again by the first Repair run after the repair delay (NCRONTAB
-        // "*/N * * * * *": at most N s later), and a decision may be cached for CacheTtl after that;
+        // "*/N * * * * *": at most N s later), and a decision may lag it by the decision budget after that;
         // 5 s are left for the republished notice's delivery and projection.
         var seconds = Assert.Single(System.Text.RegularExpressions.Regex.Matches(configuration["RepairSchedule"]!, @"^\*/(\d+) \* \* \* \* \*$")).Groups[1].Value;
-        var worstCase = propagation.EffectiveRepairDelay + TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)) + evaluation.EffectiveCacheTtl(propagation.StalenessBound);
+        var worstCase = propagation.EffectiveRepairDelay + TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)) + evaluation.EffectiveDecisionBudget(propagation.StalenessBound);
 
-        Assert.True(worstCase + TimeSpan.FromSeconds(5) <= propagation.StalenessBound, $"Repair delay + repair period + cache TTL = {worstCase}, with 5 s for the projection over the bound {propagation.StalenessBound}.");
+        Assert.True(worstCase + TimeSpan.FromSeconds(5) <= propagation.StalenessBound, $"Repair delay + repair period + decision budget = {worstCase}, with 5 s for the projection over the bound {propagation.StalenessBound}.");
     }
 
     [Fact]

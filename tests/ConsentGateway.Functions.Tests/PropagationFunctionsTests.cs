@@ -1,3 +1,4 @@
+using ConsentGateway.Core.Projection;
 using System.Text;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
@@ -73,7 +74,7 @@ public sealed class PropagationFunctionsTests : IDisposable
         await _rig.PutAccountAsync("fn-late", "DE");
         var intent = await _rig.Intents.RecordAsync(ChangeKind.Account, "fn-late", null, DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
         var sender = new RecordingServiceBusSender();
-        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender), _rig.Accounts, TimeProvider.System, Propagation, _rig.Metrics, NullLogger<Repairer>.Instance);
+        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender), _rig.Accounts, _rig.ChangeLog, TimeProvider.System, Propagation, Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
 
         await new RepairFunction(repairer).Repair(timer: null!, Ct);
 
@@ -90,7 +91,7 @@ public sealed class PropagationFunctionsTests : IDisposable
     {
         await _rig.Intents.RecordAsync(ChangeKind.Device, "fn-device", null, DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
         var sender = new RecordingServiceBusSender { FailWith = new IOException("Service Bus is unreachable (injected).") };
-        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender), _rig.Accounts, TimeProvider.System, Propagation, _rig.Metrics, NullLogger<Repairer>.Instance);
+        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender), _rig.Accounts, _rig.ChangeLog, TimeProvider.System, Propagation, Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => new RepairFunction(repairer).Repair(timer: null!, Ct));
 

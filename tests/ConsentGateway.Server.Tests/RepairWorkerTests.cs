@@ -1,3 +1,4 @@
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Server.Propagation;
@@ -71,7 +72,7 @@ public sealed class RepairWorkerTests : IDisposable
 
     private RepairWorker Worker()
     {
-        var repairer = new Repairer(_rig.Intents, _published, _rig.Accounts, _time, Propagation, _rig.Metrics, NullLogger<Repairer>.Instance);
+        var repairer = new Repairer(_rig.Intents, _published, _rig.Accounts, _rig.ChangeLog, _time, Propagation, Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
         return new RepairWorker(repairer, _time, Propagation, NullLogger<RepairWorker>.Instance);
     }
 

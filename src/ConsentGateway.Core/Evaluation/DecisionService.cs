@@ -1,4 +1,5 @@
 using System.Buffers;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 
 namespace ConsentGateway.Core.Evaluation;
@@ -6,8 +7,10 @@ namespace ConsentGateway.Core.Evaluation;
 /// <summary>
 /// Answers egress proxies' questions: reads the subject through the <see cref="SubjectCache"/>
 /// (a device, then each of its linked accounts through the account entries), evaluates, logs
-/// and counts. <c>ttlSeconds</c> is what is left of the cache TTL of the oldest entry used, so a
-/// proxy's cached answer expires no later than the gateway's own memory of it.
+/// and counts. <c>ttlSeconds</c> is what is left of the decision budget for the least fresh
+/// entry used, so a proxy's reuse of the answer and the gateway's lag stay within it together.
+/// Misses are read in the caller's <see cref="ReadLane"/>; a question carrying a consistency
+/// token reads each subject the token names at least at the token's version.
 /// </summary>
 public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects, DecisionLog log, EvaluationMetrics metrics, TimeProvider time)
 {
@@ -15,15 +18,15 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
 
     public CompiledPolicy Policy => policy;
 
-    public async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, CancellationToken cancellationToken)
+    public async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, ReadLane lane, CancellationToken cancellationToken)
     {
-        var user = question.UserId is null ? default : await subjects.GetAccountAsync(question.UserId, cancellationToken).ConfigureAwait(false);
-        var device = question.DeviceAdId is null ? default : await subjects.GetDeviceAsync(question.DeviceAdId, cancellationToken).ConfigureAwait(false);
-        return await DecideAsync(question, user, device, cancellationToken).ConfigureAwait(false);
+        var user = question.UserId is null ? default : await Account(question, question.UserId, lane, cancellationToken).ConfigureAwait(false);
+        var device = question.DeviceAdId is null ? default : await Device(question, question.DeviceAdId, lane, cancellationToken).ConfigureAwait(false);
+        return await DecideAsync(question, user, device, lane, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decides many questions, in order; every subject missing from memory is read at once, not one after another.</summary>
-    public async Task<DecisionRecord[]> DecideManyAsync(IReadOnlyList<EvaluationQuestion> questions, CancellationToken cancellationToken)
+    public async Task<DecisionRecord[]> DecideManyAsync(IReadOnlyList<EvaluationQuestion> questions, ReadLane lane, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(questions);
         var users = new Fresh<AccountLookup>[questions.Count];
@@ -35,12 +38,12 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
             var question = questions[i];
             if (question.UserId is not null)
             {
-                pendingUsers[i] = Pending(subjects.GetAccountAsync(question.UserId, cancellationToken), out users[i]);
+                pendingUsers[i] = Pending(Account(question, question.UserId, lane, cancellationToken), out users[i]);
             }
 
             if (question.DeviceAdId is not null)
             {
-                pendingDevices[i] = Pending(subjects.GetDeviceAsync(question.DeviceAdId, cancellationToken), out devices[i]);
+                pendingDevices[i] = Pending(Device(question, question.DeviceAdId, lane, cancellationToken), out devices[i]);
             }
         }
 
@@ -51,7 +54,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
         {
             var user = pendingUsers[i] is { } pendingUser ? await pendingUser.ConfigureAwait(false) : users[i];
             var device = pendingDevices[i] is { } pendingDevice ? await pendingDevice.ConfigureAwait(false) : devices[i];
-            pendingRecords[i] = Pending(DecideAsync(questions[i], user, device, cancellationToken), out records[i]);
+            pendingRecords[i] = Pending(DecideAsync(questions[i], user, device, lane, cancellationToken), out records[i]);
         }
 
         for (var i = 0; i < questions.Count; i++)
@@ -64,6 +67,12 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
 
         return records;
     }
+
+    private ValueTask<Fresh<AccountLookup>> Account(in EvaluationQuestion question, string userId, ReadLane lane, CancellationToken cancellationToken) =>
+        subjects.GetAccountAsync(userId, lane, question.AtLeastAsFresh?.DemandFor(SubjectKind.Account, userId), cancellationToken);
+
+    private ValueTask<Fresh<DeviceLookup>> Device(in EvaluationQuestion question, string adId, ReadLane lane, CancellationToken cancellationToken) =>
+        subjects.GetDeviceAsync(adId, lane, question.AtLeastAsFresh?.DemandFor(SubjectKind.Device, adId), cancellationToken);
 
     // A lookup answered from memory is taken at once; only a read still running becomes a task.
     private static Task<T>? Pending<T>(ValueTask<T> lookup, out T value)
@@ -79,7 +88,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
     }
 
     /// <summary>Reads the device's linked accounts (all at once, into a pooled buffer), then decides.</summary>
-    private async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, CancellationToken cancellationToken)
+    private async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, ReadLane lane, CancellationToken cancellationToken)
     {
         var userIds = device.Value.LinkedUserIds;
         if (userIds is not { Length: > 0 })
@@ -93,7 +102,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
             Task<Fresh<AccountLookup>>?[]? reads = null;
             for (var i = 0; i < userIds.Length; i++)
             {
-                if (Pending(subjects.GetAccountAsync(userIds[i], cancellationToken), out var account) is { } read)
+                if (Pending(Account(question, userIds[i], lane, cancellationToken), out var account) is { } read)
                 {
                     (reads ??= new Task<Fresh<AccountLookup>>?[userIds.Length])[i] = read;
                 }
@@ -137,15 +146,15 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
             return 0;
         }
 
-        var remaining = subjects.Ttl;
+        var remaining = subjects.Budget;
         if (question.UserId is not null)
         {
-            remaining = Min(remaining, subjects.RemainingTrust(user.ReadAt));
+            remaining = Min(remaining, subjects.RemainingTrust(user.FreshAsOf));
         }
 
         if (question.DeviceAdId is not null)
         {
-            remaining = Min(remaining, subjects.RemainingTrust(Math.Min(device.ReadAt, linked.OldestReadAt)));
+            remaining = Min(remaining, subjects.RemainingTrust(Math.Min(device.FreshAsOf, linked.LeastFreshAsOf)));
         }
 
         return (int)remaining.TotalSeconds;
@@ -158,14 +167,14 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
     {
         public readonly AccountLookup[] Accounts => accounts;
 
-        public long OldestReadAt { get; private set; } = long.MaxValue;
+        public long LeastFreshAsOf { get; private set; } = long.MaxValue;
 
         public bool AnyUnavailable { get; private set; }
 
         public void Set(int index, Fresh<AccountLookup> read)
         {
             accounts[index] = read.Value;
-            OldestReadAt = Math.Min(OldestReadAt, read.ReadAt);
+            LeastFreshAsOf = Math.Min(LeastFreshAsOf, read.FreshAsOf);
             AnyUnavailable |= read.Value.Status == LookupStatus.Unavailable;
         }
     }

@@ -15,15 +15,19 @@ public sealed class EvaluationMetrics : IDisposable
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _storeUnavailable;
+    private readonly Counter<long> _storeReads;
+    private readonly Counter<long> _evictions;
 
     public EvaluationMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);
         _decisions = _meter.CreateCounter<long>("consent.decisions", description: "Decisions, once per reason they give, tagged with the outcome and the reason.");
-        _cacheHits = _meter.CreateCounter<long>("consent.evaluation.cache_hits", description: "Subject lookups answered from memory within the cache TTL.");
+        _cacheHits = _meter.CreateCounter<long>("consent.evaluation.cache_hits", description: "Subject lookups answered from memory within the decision budget.");
         _cacheMisses = _meter.CreateCounter<long>("consent.evaluation.cache_misses", description: "Subject lookups that waited for a projection read.");
         _storeUnavailable = _meter.CreateCounter<long>("consent.evaluation.store_unavailable", description: "Projection reads that failed or outlasted the store timeout (decisions deny with STORE_UNAVAILABLE).");
+        _storeReads = _meter.CreateCounter<long>("consent.evaluation.store_reads", description: "Reads of a subject's row the cache started (concurrent misses of one subject share one).");
+        _evictions = _meter.CreateCounter<long>("consent.evaluation.evictions", description: "Entries dropped because their row changed or memory was full.");
     }
 
     public void Decided(in Decision decision)
@@ -45,6 +49,10 @@ public sealed class EvaluationMetrics : IDisposable
     public void CacheMiss() => _cacheMisses.Add(1);
 
     public void StoreUnavailable() => _storeUnavailable.Add(1);
+
+    public void StoreRead() => _storeReads.Add(1);
+
+    public void Evicted() => _evictions.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

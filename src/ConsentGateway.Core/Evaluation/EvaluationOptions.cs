@@ -6,18 +6,28 @@ public sealed class EvaluationOptions
     public const string SectionName = "Consent:Evaluation";
 
     /// <summary>
-    /// How long a projection row read is trusted in memory, and (as <c>ttlSeconds</c>) by the
-    /// proxy after it: both caches together stay within it. Default: a quarter of the staleness
-    /// bound, because propagation may take up to three quarters (a lost notice is repaired
-    /// after half the bound, by a timer running every quarter).
+    /// How far behind the projection a decision may be: the gateway's lag in following the change
+    /// log plus a proxy's reuse of the answer (<c>ttlSeconds</c>). Default: a quarter of the
+    /// staleness bound, because propagation may take up to three quarters (a lost notice is
+    /// repaired after half the bound, by a timer running every quarter). ADR 9.
     /// </summary>
-    public TimeSpan? CacheTtl { get; set; }
+    public TimeSpan? DecisionBudget { get; set; }
 
-    /// <summary>How long a decision waits for the store before it denies with <c>STORE_UNAVAILABLE</c>.</summary>
+    /// <summary>How long a decision waits for the store (a free read slot included) before it denies with <c>STORE_UNAVAILABLE</c>.</summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Background re-reads of subjects still being asked about, at most this many at once.</summary>
-    public int MaxConcurrentRefreshes { get; set; } = 32;
+    /// <summary>Store reads of subjects not in memory one caller may have running at once, per lane (a proxy's single decisions, its batches).</summary>
+    public int MaxReadsPerLane { get; set; } = 16;
+
+    /// <summary>Accounts held in memory at most, and as many devices; the least recently used go first beyond it.</summary>
+    public int MaxCachedSubjects { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Whether this instance learns of changes only from the change log (the Functions app, where
+    /// other instances project too) rather than from its own projector (the self-host, the only
+    /// projector of its store). Set by the host, not by configuration.
+    /// </summary>
+    internal bool FollowsChangeLog { get; set; }
 
     /// <summary>
     /// The key of the HMAC that pseudonymises user and device ids in decision logs. Without one,
@@ -25,5 +35,5 @@ public sealed class EvaluationOptions
     /// </summary>
     public string? SubjectHashKey { get; set; }
 
-    public TimeSpan EffectiveCacheTtl(TimeSpan stalenessBound) => CacheTtl ?? stalenessBound / 4;
+    public TimeSpan EffectiveDecisionBudget(TimeSpan stalenessBound) => DecisionBudget ?? stalenessBound / 4;
 }

@@ -10,9 +10,9 @@ internal sealed class EvaluationOptionsValidator(IOptions<PropagationOptions> pr
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new ValidateOptionsResultBuilder();
-        if (options.CacheTtl is { } ttl && (ttl <= TimeSpan.Zero || ttl > propagation.Value.StalenessBound / 2))
+        if (options.DecisionBudget is { } budget && (budget <= TimeSpan.Zero || budget > propagation.Value.StalenessBound / 2))
         {
-            errors.AddError($"{EvaluationOptions.SectionName}:CacheTtl must be positive and at most half the staleness bound (Consent:Propagation:StalenessBound), which propagation needs the rest of.");
+            errors.AddError($"{EvaluationOptions.SectionName}:DecisionBudget must be positive and at most half the staleness bound (Consent:Propagation:StalenessBound), which propagation needs the rest of.");
         }
 
         if (options.StoreTimeout < TimeSpan.FromMilliseconds(1) || options.StoreTimeout > TimeSpan.FromSeconds(10))
@@ -20,9 +20,14 @@ internal sealed class EvaluationOptionsValidator(IOptions<PropagationOptions> pr
             errors.AddError($"{EvaluationOptions.SectionName}:StoreTimeout must be between 1 ms and 10 s.");
         }
 
-        if (options.MaxConcurrentRefreshes is < 1 or > 1024)
+        if (options.MaxReadsPerLane is < 1 or > 1024)
         {
-            errors.AddError($"{EvaluationOptions.SectionName}:MaxConcurrentRefreshes must be between 1 and 1024.");
+            errors.AddError($"{EvaluationOptions.SectionName}:MaxReadsPerLane must be between 1 and 1024.");
+        }
+
+        if (options.MaxCachedSubjects is < 1000 or > 100_000_000)
+        {
+            errors.AddError($"{EvaluationOptions.SectionName}:MaxCachedSubjects must be between 1,000 and 100,000,000.");
         }
 
         if (options.SubjectHashKey is { Length: < 16 })

@@ -1,4 +1,7 @@
 namespace ConsentGateway.Core.Evaluation;
 
-/// <summary>A value read from the projection, and when the read began (a <see cref="TimeProvider"/> timestamp).</summary>
-public readonly record struct Fresh<T>(T Value, long ReadAt);
+/// <summary>
+/// A subject as read for a decision, and up to when (a <see cref="TimeProvider"/> timestamp) it
+/// is known to reflect every change: when its read began, or later when changes were followed since.
+/// </summary>
+public readonly record struct Fresh<T>(T Value, long FreshAsOf);

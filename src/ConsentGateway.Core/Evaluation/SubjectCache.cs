@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Logging;
@@ -8,17 +9,19 @@ using Microsoft.Extensions.Options;
 namespace ConsentGateway.Core.Evaluation;
 
 /// <summary>
-/// The decision projection as decisions read it: one in-memory entry per subject id (an
-/// account or a device, never anything shared between subjects; a device's entry holds only
-/// the ids of its accounts, whose facts are read through their own entries), trusted for the cache TTL
-/// from when its read began. A subject still asked about late in its TTL (from between half and
-/// three quarters of it, spread by id so that subjects read together are not all read again
-/// together) is read again in the background, so a busy subject never waits and a failed
-/// re-read has time to be tried again; concurrent misses of one subject
-/// share one read. A read that fails or outlasts the store timeout answers
+/// The decision projection as decisions read it: one in-memory entry per subject id (an account
+/// or a device, never anything shared between subjects; a device's entry holds only the ids of
+/// its accounts, whose facts are read through their own entries), with the version of the row it
+/// was read from. An entry does not expire by age: it goes when the row changes, told by the
+/// projector in process (<see cref="OnProjected"/>) or by the change log watcher, and when memory
+/// is full (least recently used first). It is trusted while the changes are known up to the
+/// decision budget: always on the self-host, whose projector tells it of every change; on Azure
+/// for the budget after the watcher's last complete read, or after the entry's own read
+/// (ADR 9). A miss is read through the caller's <see cref="ReadLane"/>; concurrent misses of
+/// one subject share one read. A read that fails or outlasts the store timeout answers
 /// <see cref="LookupStatus.Unavailable"/>, which the evaluator turns into a deny.
 /// </summary>
-public sealed partial class SubjectCache : IDisposable
+public sealed partial class SubjectCache : IProjectedChangeObserver
 {
     private readonly TimeProvider _time;
     private readonly EvaluationOptions _options;
@@ -26,11 +29,12 @@ public sealed partial class SubjectCache : IDisposable
     private readonly EvaluationMetrics _metrics;
     private readonly Shelf<AccountLookup> _accounts;
     private readonly Shelf<DeviceLookup> _devices;
-    private readonly ITimer _sweeper;
-    private int _refreshing;
+    private long _watchedThrough;
 
     public SubjectCache(
         IProjectionStore store,
+        IAccountStore accountSource,
+        IDeviceStore deviceSource,
         TimeProvider time,
         IOptions<EvaluationOptions> options,
         IOptions<PropagationOptions> propagation,
@@ -39,6 +43,8 @@ public sealed partial class SubjectCache : IDisposable
         ILogger<SubjectCache> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(accountSource);
+        ArgumentNullException.ThrowIfNull(deviceSource);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(propagation);
         ArgumentNullException.ThrowIfNull(limits);
@@ -47,171 +53,383 @@ public sealed partial class SubjectCache : IDisposable
         _options = options.Value;
         _logger = logger;
         _metrics = metrics;
-        Ttl = _options.EffectiveCacheTtl(propagation.Value.StalenessBound);
-        _accounts = new Shelf<AccountLookup>(this, AccountLookup.Unavailable, async (userId, token) =>
-            await store.GetAccountAsync(userId, token).ConfigureAwait(false) is { } account ? AccountLookup.Of(account.Value) : AccountLookup.NotFound);
-        _devices = new Shelf<DeviceLookup>(this, DeviceLookup.Unavailable, async (adId, token) =>
-            await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is not { } device ? DeviceLookup.NotFound
-            : device.Value.IsWithin(maxAccounts) ? DeviceLookup.Found([.. device.Value.LinkedUserIds])
-            : DeviceLookup.TooManyLinkedAccounts);
-        _sweeper = time.CreateTimer(_ => Sweep(), null, Ttl, Ttl);
+        Budget = _options.EffectiveDecisionBudget(propagation.Value.StalenessBound);
+        _accounts = new Shelf<AccountLookup>(
+            this,
+            AccountLookup.Unavailable,
+            async (userId, token) => await store.GetAccountAsync(userId, token).ConfigureAwait(false) is { } row ? Account(row.Value) : (AccountLookup.NotFound, SubjectVersion.None),
+            async (userId, token) => Account(AccountProjection.Of(userId, await accountSource.FindAsync(userId, token).ConfigureAwait(false))));
+        _devices = new Shelf<DeviceLookup>(
+            this,
+            DeviceLookup.Unavailable,
+            async (adId, token) => await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is { } row ? Device(row.Value, maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None),
+            async (adId, token) => await deviceSource.FindAsync(adId, token).ConfigureAwait(false) is { } device ? Device(DeviceProjection.Of(device, maxAccounts), maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None));
     }
 
-    /// <summary>How long an entry is trusted from when its read began.</summary>
-    public TimeSpan Ttl { get; }
-
-    /// <summary>The age from which the entry of <paramref name="id"/>, still asked about, is read again in the background.</summary>
-    public TimeSpan RefreshAfter(string id)
-    {
-        var spread = (uint)StringComparer.Ordinal.GetHashCode(id) % 1024;
-        return (Ttl / 2) + (Ttl / 4 * spread / 1024);
-    }
+    /// <summary>How far behind the changes a decision may be, this cache's lag and a proxy's reuse of the answer together.</summary>
+    public TimeSpan Budget { get; }
 
     /// <summary>
     /// How long a read itself may run. A decision waits for it at most the store timeout; the
-    /// read goes on for up to a quarter of the TTL (the time a background re-read has before the
-    /// entry expires), so a slow store still refills the cache for the decisions that follow.
+    /// read goes on for up to a quarter of the budget, so a slow store still fills the cache
+    /// for the decisions that follow.
     /// </summary>
-    public TimeSpan ReadTimeout => Ttl / 4 > _options.StoreTimeout ? Ttl / 4 : _options.StoreTimeout;
+    public TimeSpan ReadTimeout => Budget / 4 > _options.StoreTimeout ? Budget / 4 : _options.StoreTimeout;
 
-    /// <summary>Entries held (expired ones go at the next sweep, every TTL).</summary>
+    /// <summary>Entries held.</summary>
     public int Count => _accounts.Count + _devices.Count;
 
-    public ValueTask<Fresh<AccountLookup>> GetAccountAsync(string userId, CancellationToken cancellationToken) =>
-        _accounts.GetAsync(userId, cancellationToken);
+    /// <summary>
+    /// Up to when (a <see cref="TimeProvider"/> timestamp) every change is known to this cache:
+    /// now on the self-host; on Azure the start of the change log watcher's last complete read,
+    /// less the log's visibility lag (0 before the first).
+    /// </summary>
+    public long ChangesKnownThrough => _options.FollowsChangeLog ? Volatile.Read(ref _watchedThrough) : _time.GetTimestamp();
 
-    public ValueTask<Fresh<DeviceLookup>> GetDeviceAsync(string adId, CancellationToken cancellationToken) =>
-        _devices.GetAsync(adId, cancellationToken);
+    /// <param name="demand">The version a consistency token demands of this account, if any: an older entry is not used, the account is read from its source.</param>
+    public ValueTask<Fresh<AccountLookup>> GetAccountAsync(string userId, ReadLane lane, SubjectVersion? demand, CancellationToken cancellationToken) =>
+        _accounts.GetAsync(userId, lane, demand, cancellationToken);
 
-    /// <summary>How much longer a value read at <paramref name="readAt"/> may be trusted (zero once expired).</summary>
-    public TimeSpan RemainingTrust(long readAt)
+    /// <param name="demand">The version a consistency token demands of this device, if any.</param>
+    public ValueTask<Fresh<DeviceLookup>> GetDeviceAsync(string adId, ReadLane lane, SubjectVersion? demand, CancellationToken cancellationToken) =>
+        _devices.GetAsync(adId, lane, demand, cancellationToken);
+
+    /// <summary>How much longer a value fresh as of <paramref name="freshAsOf"/> may be trusted (zero once outside the budget).</summary>
+    public TimeSpan RemainingTrust(long freshAsOf)
     {
-        var remaining = Ttl - _time.GetElapsedTime(readAt);
+        var remaining = Budget - _time.GetElapsedTime(freshAsOf);
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
-    public void Dispose() => _sweeper.Dispose();
-
-    private void Sweep()
+    /// <summary>Drops what is held of a subject whose row is now newer, and any read of it already running (it may have read the row before the write).</summary>
+    public void OnProjected(in ProjectedChange change)
     {
-        _accounts.Sweep();
-        _devices.Sweep();
+        if (change.Kind == SubjectKind.Device)
+        {
+            _devices.Supersede(change.SubjectId, change.Version);
+        }
+        else
+        {
+            _accounts.Supersede(change.SubjectId, change.Version);
+        }
     }
+
+    /// <summary>The change log watcher has seen every change up to <paramref name="timestamp"/>.</summary>
+    public void ChangesWatchedThrough(long timestamp)
+    {
+        long current;
+        do
+        {
+            current = Volatile.Read(ref _watchedThrough);
+            if (timestamp <= current)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _watchedThrough, timestamp, current) != current);
+    }
+
+    /// <summary>Forgets everything, reads still running included: the change log cannot tell what changed before its head.</summary>
+    public void Clear()
+    {
+        _accounts.Clear();
+        _devices.Clear();
+    }
+
+    private static (AccountLookup, SubjectVersion) Account(AccountProjection row) => (AccountLookup.Of(row), row.Version);
+
+    private static (DeviceLookup, SubjectVersion) Device(DeviceProjection row, int maxAccounts) =>
+        (row.IsWithin(maxAccounts) ? DeviceLookup.Found([.. row.LinkedUserIds]) : DeviceLookup.TooManyLinkedAccounts, row.Version);
+
+    private long FreshAsOf(long readAt) => Math.Max(readAt, ChangesKnownThrough);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A projection read failed or a decision waited for one longer than the store timeout; it denies with STORE_UNAVAILABLE.")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A background re-read of a projection row failed; the entry stays until its TTL.")]
-    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A decision found no free read slot in its lane within the store timeout; it denies with STORE_UNAVAILABLE.")]
+    private static partial void LogLaneFull(ILogger logger);
+
+    /// <summary>One entry: the value, the version of the row it came from, when its read began, and whether it was used since the last trim.</summary>
+    private sealed class Entry<T>(T value, SubjectVersion version, long readAt)
+    {
+        public T Value { get; } = value;
+
+        public SubjectVersion Version { get; } = version;
+
+        public long ReadAt { get; } = readAt;
+
+        public bool Used { get; set; }
+    }
+
+    /// <summary>A store read others may join; superseded when the row changed while it ran, so its answer is not kept.</summary>
+    private sealed class PendingRead<T>
+    {
+        public TaskCompletionSource<Fresh<T>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Superseded { get; set; }
+    }
 
     /// <summary>The entries of one kind of subject.</summary>
-    private sealed class Shelf<T>(SubjectCache owner, T unavailable, Func<string, CancellationToken, Task<T>> read)
+    private sealed class Shelf<T>(
+        SubjectCache owner,
+        T unavailable,
+        Func<string, CancellationToken, Task<(T Value, SubjectVersion Version)>> readProjection,
+        Func<string, CancellationToken, Task<(T Value, SubjectVersion Version)>> readSource)
     {
-        private readonly ConcurrentDictionary<string, Fresh<T>> _entries = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Lazy<Task<Fresh<T>>>> _reads = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Entry<T>> _entries = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, PendingRead<T>> _reads = new(StringComparer.Ordinal);
+
+        // Writers of one id (a read that completes, a change that supersedes) take its stripe, so a
+        // read that began before a write can never put its older answer back after the change.
+        private readonly object[] _stripes = [.. Enumerable.Range(0, 64).Select(_ => new object())];
+        private int _trimming;
 
         public int Count => _entries.Count;
 
-        public ValueTask<Fresh<T>> GetAsync(string id, CancellationToken cancellationToken)
+        public ValueTask<Fresh<T>> GetAsync(string id, ReadLane lane, SubjectVersion? demand, CancellationToken cancellationToken)
         {
-            if (_entries.TryGetValue(id, out var entry))
+            if (_entries.TryGetValue(id, out var entry) && (demand is not { } version || entry.Version.IsAtLeast(version)))
             {
-                var age = owner._time.GetElapsedTime(entry.ReadAt);
-                if (age < owner.Ttl)
+                var freshAsOf = owner.FreshAsOf(entry.ReadAt);
+                if (owner._time.GetElapsedTime(freshAsOf) < owner.Budget)
                 {
-                    if (age >= owner.RefreshAfter(id))
+                    if (!entry.Used)
                     {
-                        RefreshInBackground(id);
+                        entry.Used = true;
                     }
 
                     owner._metrics.CacheHit();
-                    return ValueTask.FromResult(entry);
+                    return ValueTask.FromResult(new Fresh<T>(entry.Value, freshAsOf));
                 }
             }
 
             owner._metrics.CacheMiss();
-            return ReadNowAsync(id, cancellationToken);
+            return demand is { } demanded ? ReadDemandedAsync(id, lane, demanded, cancellationToken) : ReadSharedAsync(id, lane, cancellationToken);
         }
 
-        public void Sweep()
+        public void Supersede(string id, SubjectVersion version)
         {
-            foreach (var entry in _entries)
+            lock (Stripe(id))
             {
-                if (owner._time.GetElapsedTime(entry.Value.ReadAt) >= owner.Ttl)
+                if (_entries.TryGetValue(id, out var entry) && !entry.Version.IsAtLeast(version))
                 {
-                    _entries.TryRemove(entry);
+                    _entries.TryRemove(id, out _);
+                    owner._metrics.Evicted();
+                }
+
+                if (_reads.TryRemove(id, out var pending))
+                {
+                    pending.Superseded = true;
                 }
             }
         }
 
-        private async ValueTask<Fresh<T>> ReadNowAsync(string id, CancellationToken cancellationToken)
+        public void Clear()
         {
+            foreach (var id in _reads.Keys)
+            {
+                lock (Stripe(id))
+                {
+                    if (_reads.TryRemove(id, out var pending))
+                    {
+                        pending.Superseded = true;
+                    }
+                }
+            }
+
+            _entries.Clear();
+        }
+
+        private object Stripe(string id) => _stripes[(uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_stripes.Length];
+
+        /// <summary>Joins the read of this subject already running, or starts one in the caller's lane.</summary>
+        private async ValueTask<Fresh<T>> ReadSharedAsync(string id, ReadLane lane, CancellationToken cancellationToken)
+        {
+            var started = owner._time.GetTimestamp();
             try
             {
-                return await SharedRead(id).WaitAsync(owner._options.StoreTimeout, owner._time, cancellationToken).ConfigureAwait(false);
+                if (!_reads.TryGetValue(id, out var pending))
+                {
+                    if (!await lane.EnterAsync(owner._options.StoreTimeout, cancellationToken).ConfigureAwait(false))
+                    {
+                        return LaneFull();
+                    }
+
+                    pending = StartOrJoin(id, lane);
+                }
+
+                return await pending.Result.Task.WaitAsync(Remaining(started), owner._time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                owner._metrics.StoreUnavailable();
-                LogReadFailed(owner._logger, ex);
-                return new Fresh<T>(unavailable, owner._time.GetTimestamp());
+                return Failed(ex);
             }
         }
 
-        private void RefreshInBackground(string id)
+        /// <summary>A token demands a newer version than held: the source of truth is read, which has every accepted write.</summary>
+        private async ValueTask<Fresh<T>> ReadDemandedAsync(string id, ReadLane lane, SubjectVersion demand, CancellationToken cancellationToken)
         {
-            if (_reads.ContainsKey(id))
-            {
-                return;
-            }
-
-            if (Interlocked.Increment(ref owner._refreshing) > owner._options.MaxConcurrentRefreshes)
-            {
-                Interlocked.Decrement(ref owner._refreshing);
-                return;
-            }
-
-            _ = RefreshAsync(id);
-        }
-
-        private async Task RefreshAsync(string id)
-        {
+            var started = owner._time.GetTimestamp();
             try
             {
-                await SharedRead(id).ConfigureAwait(false);
+                if (!await lane.EnterAsync(owner._options.StoreTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    return LaneFull();
+                }
+
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(Remaining(started));
+                    owner._metrics.StoreRead();
+                    var (value, version) = await readSource(id, timeout.Token).ConfigureAwait(false);
+                    if (!version.IsAtLeast(demand))
+                    {
+                        // Not even the source has the write: the token is from another store.
+                        return new Fresh<T>(unavailable, owner._time.GetTimestamp());
+                    }
+
+                    lock (Stripe(id))
+                    {
+                        Keep(id, new Entry<T>(value, version, started));
+                    }
+
+                    return new Fresh<T>(value, started);
+                }
+                finally
+                {
+                    lane.Leave();
+                }
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                LogRefreshFailed(owner._logger, ex);
+                return Failed(ex);
             }
-            finally
+        }
+
+        // Holds the lane's slot, which the read gives back when it ends.
+        private PendingRead<T> StartOrJoin(string id, ReadLane lane)
+        {
+            PendingRead<T> pending;
+            lock (Stripe(id))
             {
-                Interlocked.Decrement(ref owner._refreshing);
+                if (_reads.TryGetValue(id, out var running))
+                {
+                    lane.Leave();
+                    return running;
+                }
+
+                pending = new PendingRead<T>();
+                _reads[id] = pending;
             }
+
+            _ = ReadAsync(id, pending, lane);
+            return pending;
         }
 
         // One read per subject at a time, whoever asks; it is not cancelled with any one caller.
-        private Task<Fresh<T>> SharedRead(string id)
-        {
-            var shared = _reads.GetOrAdd(id, static (id, shelf) => new Lazy<Task<Fresh<T>>>(() => shelf.ReadAsync(id)), this);
-            return shared.Value;
-        }
-
-        private async Task<Fresh<T>> ReadAsync(string id)
+        private async Task ReadAsync(string id, PendingRead<T> pending, ReadLane lane)
         {
             try
             {
                 var readAt = owner._time.GetTimestamp();
+                owner._metrics.StoreRead();
                 using var timeout = new CancellationTokenSource(owner.ReadTimeout, owner._time);
-                var value = await read(id, timeout.Token).ConfigureAwait(false);
-                var fresh = new Fresh<T>(value, readAt);
-                _entries.AddOrUpdate(id, static (_, fresh) => fresh, static (_, current, fresh) => current.ReadAt > fresh.ReadAt ? current : fresh, fresh);
-                return fresh;
+                var (value, version) = await readProjection(id, timeout.Token).ConfigureAwait(false);
+                lock (Stripe(id))
+                {
+                    if (!pending.Superseded)
+                    {
+                        Keep(id, new Entry<T>(value, version, readAt));
+                        _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
+                    }
+                }
+
+                pending.Result.SetResult(new Fresh<T>(value, readAt));
+            }
+            catch (Exception ex)
+            {
+                lock (Stripe(id))
+                {
+                    _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
+                }
+
+                pending.Result.SetException(ex);
             }
             finally
             {
-                _reads.TryRemove(id, out _);
+                lane.Leave();
             }
+        }
+
+        // Under the id's stripe: the newer of the entry held and the one read stays.
+        private void Keep(string id, Entry<T> read)
+        {
+            if (_entries.TryGetValue(id, out var held) && (held.Version.IsAtLeast(read.Version) && (held.Version != read.Version || held.ReadAt >= read.ReadAt)))
+            {
+                return;
+            }
+
+            _entries[id] = read;
+            if (_entries.Count > owner._options.MaxCachedSubjects && Interlocked.Exchange(ref _trimming, 1) == 0)
+            {
+                _ = Task.Run(Trim);
+            }
+        }
+
+        /// <summary>
+        /// Second chance: an entry not used since the last trim goes, the others are marked unused,
+        /// until a tenth of the room is free again; after three passes whatever comes next goes.
+        /// </summary>
+        private void Trim()
+        {
+            try
+            {
+                var target = owner._options.MaxCachedSubjects * 9L / 10;
+                for (var pass = 0; pass < 4 && _entries.Count > target; pass++)
+                {
+                    foreach (var (id, entry) in _entries)
+                    {
+                        if (_entries.Count <= target)
+                        {
+                            break;
+                        }
+
+                        if (entry.Used && pass < 3)
+                        {
+                            entry.Used = false;
+                        }
+                        else if (_entries.TryRemove(new KeyValuePair<string, Entry<T>>(id, entry)))
+                        {
+                            owner._metrics.Evicted();
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _trimming, 0);
+            }
+        }
+
+        private TimeSpan Remaining(long started)
+        {
+            var remaining = owner._options.StoreTimeout - owner._time.GetElapsedTime(started);
+            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        }
+
+        private Fresh<T> LaneFull()
+        {
+            owner._metrics.StoreUnavailable();
+            LogLaneFull(owner._logger);
+            return new Fresh<T>(unavailable, owner._time.GetTimestamp());
+        }
+
+        private Fresh<T> Failed(Exception ex)
+        {
+            owner._metrics.StoreUnavailable();
+            LogReadFailed(owner._logger, ex);
+            return new Fresh<T>(unavailable, owner._time.GetTimestamp());
         }
     }
 }

@@ -11,10 +11,24 @@ namespace ConsentGateway.Core.Propagation;
 /// device and its links (ids only), so the work per change does not grow with the number of
 /// links. A duplicate or out-of-order notice just projects the current state again. A projection
 /// row never goes backwards: it is replaced only by one at least as new, under its ETag; a row
-/// newer than the source just read means the source moved on, so it is read again.
+/// newer than the source just read means the source moved on, so it is read again. Once the row
+/// is written, the observers in this process are told (the self-host's decision cache drops what
+/// it holds at once) and the change is appended to the change log for other instances; only then
+/// is the notice done, so a failed append is retried with the notice.
 /// </summary>
-public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IProjectionStore projections, IIntentLog intents, TimeProvider time, PropagationMetrics metrics, IOptions<AccountsOptions> limits)
+public sealed class Projector(
+    IAccountStore accounts,
+    IDeviceStore devices,
+    IProjectionStore projections,
+    IIntentLog intents,
+    IChangeLog changeLog,
+    IEnumerable<IProjectedChangeObserver> observers,
+    TimeProvider time,
+    PropagationMetrics metrics,
+    IOptions<AccountsOptions> limits)
 {
+    private readonly IProjectedChangeObserver[] _observers = [.. observers];
+
     /// <summary>Bounded so that a pathological race cannot loop for ever; the notice is then redelivered.</summary>
     private const int MaxAttempts = 20;
 
@@ -41,6 +55,7 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
             var stored = _accounts.Get(userId) ?? await projections.GetAccountAsync(userId, cancellationToken).ConfigureAwait(false);
             if (await TryPutAsync(_accounts, userId, source, stored, row => row == source, source.IsAtLeastAsNewAs, projections.TryPutAccountAsync, cancellationToken).ConfigureAwait(false))
             {
+                await ProjectedAsync(new ProjectedChange(SubjectKind.Account, userId, source.Version), cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
@@ -62,11 +77,23 @@ public sealed class Projector(IAccountStore accounts, IDeviceStore devices, IPro
             var stored = _devices.Get(adId) ?? await projections.GetDeviceAsync(adId, cancellationToken).ConfigureAwait(false);
             if (await TryPutAsync(_devices, adId, source, stored, source.SameAs, source.IsAtLeastAsNewAs, projections.TryPutDeviceAsync, cancellationToken).ConfigureAwait(false))
             {
+                await ProjectedAsync(new ProjectedChange(SubjectKind.Device, adId, source.Version), cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
 
         throw new InvalidOperationException("The device projection kept changing under the projector; the notice will be delivered again.");
+    }
+
+    // Also when the row already said so: a notice delivered again may be the retry of a failed append.
+    private Task ProjectedAsync(ProjectedChange change, CancellationToken cancellationToken)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnProjected(change);
+        }
+
+        return changeLog.AppendAsync(change, cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Projection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,14 +9,17 @@ namespace ConsentGateway.Core.Propagation;
 /// <summary>
 /// Publishes again every intent older than the repair delay: a change whose notice was lost
 /// (crash between write and publish, Service Bus outage, a dead-lettered notice). Run by a
-/// timer-triggered function in Azure and a background service on the self-host.
+/// timer-triggered function in Azure and a background service on the self-host. Each pass also
+/// prunes the change log of what is older than its retention.
 /// </summary>
 public sealed partial class Repairer(
     IIntentLog intents,
     IChangePublisher publisher,
     IAccountStore accounts,
+    IChangeLog changeLog,
     TimeProvider time,
     IOptions<PropagationOptions> options,
+    IOptions<ChangeLogOptions> changeLogOptions,
     PropagationMetrics metrics,
     ILogger<Repairer> logger,
     INoticesInFlight? inFlight = null)
@@ -51,6 +55,7 @@ public sealed partial class Repairer(
             LogRepublished(logger, pending.Count);
         }
 
+        await changeLog.PruneAsync(now - changeLogOptions.Value.Retention, cancellationToken).ConfigureAwait(false);
         return pending.Count;
     }
 

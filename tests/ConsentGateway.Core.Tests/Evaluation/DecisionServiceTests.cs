@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
@@ -20,8 +21,10 @@ public sealed class DecisionServiceTests : IDisposable
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
     private readonly InMemoryProjectionStore _store = new();
+    private readonly InMemoryAccountStore _accountSource = new();
     private readonly TestMeterFactory _meters = new();
     private readonly RecordingLoggerFactory _logs = new();
+    private readonly ReadLanes _lanes = new(Options.Create(new EvaluationOptions()));
     private readonly SubjectCache _cache;
     private readonly DecisionService _decisions;
 
@@ -29,30 +32,47 @@ public sealed class DecisionServiceTests : IDisposable
     {
         var evaluation = Options.Create(new EvaluationOptions { SubjectHashKey = "a-test-key-of-enough-length" });
         var metrics = new EvaluationMetrics(_meters);
-        _cache = new SubjectCache(_store, _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions { MaxAccountsPerDevice = 3 }), metrics, NullLogger<SubjectCache>.Instance);
+        _cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions { MaxAccountsPerDevice = 3 }), metrics, NullLogger<SubjectCache>.Instance);
         _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, evaluation), metrics, _time);
     }
 
     public void Dispose()
     {
-        _cache.Dispose();
+        _lanes.Dispose();
         _meters.Dispose();
     }
 
     [Fact]
-    public async Task The_ttl_is_what_is_left_of_the_cache_ttl_of_the_oldest_entry_used()
+    public async Task The_ttl_is_the_whole_decision_budget_while_the_projector_tells_the_cache_of_every_change()
     {
         await PutAccountAsync("u1", setting: true);
         await PutDeviceAsync("d1", "u1");
 
-        var fresh = await _decisions.DecideAsync(Ask("google", userId: "u1"), default);
+        var fresh = await _decisions.DecideAsync(Ask("google", userId: "u1"), Lane, default);
         _time.Advance(TimeSpan.FromSeconds(2));
-        var both = await _decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), default);
+        var both = await _decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
 
-        // The cache TTL is 5 s (a quarter of 20 s): the user entry is 2 s old, the device entry new.
+        // The budget is 5 s (a quarter of 20 s); entries do not age on the self-host.
         Assert.Equal(5, fresh.TtlSeconds);
-        Assert.Equal(3, both.TtlSeconds);
+        Assert.Equal(5, both.TtlSeconds);
         Assert.Equal(DecisionOutcome.Allow, both.Decision.Outcome);
+    }
+
+    [Fact]
+    public async Task Following_the_change_log_the_ttl_is_what_is_left_of_the_budget_for_the_least_fresh_entry()
+    {
+        var evaluation = Options.Create(new EvaluationOptions { FollowsChangeLog = true });
+        var cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
+        var decisions = new DecisionService(Policy, cache, new DecisionLog(NullLoggerFactory.Instance, evaluation), new EvaluationMetrics(_meters), _time);
+        await PutAccountAsync("u1", setting: true);
+        await PutDeviceAsync("d1", "u1");
+
+        await decisions.DecideAsync(Ask("google", userId: "u1"), Lane, default);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var both = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
+
+        // The user entry was read 2 s ago and the watch has not read the log since: 3 s are left.
+        Assert.Equal(3, both.TtlSeconds);
     }
 
     [Fact]
@@ -63,25 +83,25 @@ public sealed class DecisionServiceTests : IDisposable
         await PutDeviceAsync("both", "off", "on");
         await PutDeviceAsync("one", "on");
 
-        var both = await _decisions.DecideAsync(Ask("google", deviceAdId: "both"), default);
-        var one = await _decisions.DecideAsync(Ask("google", deviceAdId: "one"), default);
+        var both = await _decisions.DecideAsync(Ask("google", deviceAdId: "both"), Lane, default);
+        var one = await _decisions.DecideAsync(Ask("google", deviceAdId: "one"), Lane, default);
 
         Assert.Equal((DecisionOutcome.Deny, ReasonCode.SettingDisabled), (both.Decision.Outcome, both.Decision.Reasons.First));
         Assert.Equal(DecisionOutcome.Allow, one.Decision.Outcome);
     }
 
     [Fact]
-    public async Task Revoking_any_linked_account_denies_the_device_once_that_accounts_entry_expires()
+    public async Task Revoking_any_linked_account_denies_the_device_once_the_change_is_projected()
     {
         await PutAccountAsync("a", setting: true);
         await PutAccountAsync("b", setting: true);
         await PutDeviceAsync("d1", "a", "b");
-        Assert.Equal(DecisionOutcome.Allow, (await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), default)).Decision.Outcome);
+        Assert.Equal(DecisionOutcome.Allow, (await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), Lane, default)).Decision.Outcome);
 
         var row = await _store.GetAccountAsync("b", default);
         await _store.TryPutAccountAsync(row!.Value with { Setting = false, SettingVersion = 2 }, row.ConcurrencyToken, default);
-        _time.Advance(_cache.Ttl);
-        var after = await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), default);
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "b", new SubjectVersion(1, 2)));
+        var after = await _decisions.DecideAsync(Ask("google", deviceAdId: "d1"), Lane, default);
 
         Assert.Equal((DecisionOutcome.Deny, ReasonCode.SettingDisabled, 2L), (after.Decision.Outcome, after.Decision.Reasons.First, after.Decision.ConsentVersion));
     }
@@ -93,8 +113,8 @@ public sealed class DecisionServiceTests : IDisposable
         await PutDeviceAsync("crowded", "on", "on2", "on3", "on4");
         await PutDeviceAsync("fine", "on");
 
-        var single = await _decisions.DecideAsync(Ask("google", deviceAdId: "crowded"), default);
-        var batch = await _decisions.DecideManyAsync([Ask("google", deviceAdId: "fine"), Ask("google", deviceAdId: "crowded")], default);
+        var single = await _decisions.DecideAsync(Ask("google", deviceAdId: "crowded"), Lane, default);
+        var batch = await _decisions.DecideManyAsync([Ask("google", deviceAdId: "fine"), Ask("google", deviceAdId: "crowded")], Lane, default);
 
         Assert.Equal((DecisionOutcome.Deny, ReasonCode.TooManyLinkedAccounts), (single.Decision.Outcome, single.Decision.Reasons.First));
         Assert.Equal([DecisionOutcome.Allow, DecisionOutcome.Deny], batch.Select(r => r.Decision.Outcome));
@@ -104,11 +124,10 @@ public sealed class DecisionServiceTests : IDisposable
     [Fact]
     public async Task A_store_that_cannot_answer_denies_with_store_unavailable_and_a_ttl_of_zero()
     {
-        var failing = new SubjectCache(new FailingStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
-        using var _ = failing;
+        var failing = new SubjectCache(new FailingStore(), _accountSource, new InMemoryDeviceStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
         var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(_meters), _time);
 
-        var record = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), default);
+        var record = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
 
         Assert.Equal(DecisionOutcome.Deny, record.Decision.Outcome);
         Assert.True(record.Decision.Reasons.Contains(ReasonCode.StoreUnavailable));
@@ -122,7 +141,7 @@ public sealed class DecisionServiceTests : IDisposable
         await PutAccountAsync("off", setting: false);
         EvaluationQuestion[] questions = [Ask("google", userId: "on"), Ask("google", userId: "off"), Ask("nobody", userId: "on"), Ask("google", userId: "missing")];
 
-        var records = await _decisions.DecideManyAsync(questions, default);
+        var records = await _decisions.DecideManyAsync(questions, Lane, default);
 
         Assert.Equal(
             [DecisionOutcome.Allow, DecisionOutcome.Deny, DecisionOutcome.Deny, DecisionOutcome.Deny],
@@ -138,7 +157,7 @@ public sealed class DecisionServiceTests : IDisposable
     {
         await PutAccountAsync("user-4711", setting: false);
 
-        var record = await _decisions.DecideAsync(Ask("google", userId: "user-4711", deviceAdId: "device-0815"), default);
+        var record = await _decisions.DecideAsync(Ask("google", userId: "user-4711", deviceAdId: "device-0815"), Lane, default);
 
         var entry = Assert.Single(_logs.Entries);
         Assert.Equal(DecisionLog.Category, entry.Category);
@@ -159,9 +178,9 @@ public sealed class DecisionServiceTests : IDisposable
     [Fact]
     public async Task Decision_ids_are_distinct_version_7_uuids_ordered_by_time()
     {
-        var first = await _decisions.DecideAsync(Ask("nobody", userId: "u1"), default);
+        var first = await _decisions.DecideAsync(Ask("nobody", userId: "u1"), Lane, default);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var ids = (await _decisions.DecideManyAsync([.. Enumerable.Repeat(Ask("nobody", userId: "u1"), 1000)], default)).Select(r => r.Id).ToList();
+        var ids = (await _decisions.DecideManyAsync([.. Enumerable.Repeat(Ask("nobody", userId: "u1"), 1000)], Lane, default)).Select(r => r.Id).ToList();
 
         Assert.Equal(1000, ids.Distinct().Count());
         Assert.All(ids.Append(first.Id), id => Assert.Equal(7, id.Version));
@@ -206,10 +225,12 @@ public sealed class DecisionServiceTests : IDisposable
         });
         listener.Start();
 
-        await _decisions.DecideAsync(Ask("google", userId: "off", data: ["ip_address", "email"]), default);
+        await _decisions.DecideAsync(Ask("google", userId: "off", data: ["ip_address", "email"]), Lane, default);
 
         Assert.Equal([(1L, "deny", "NEVER_SHARED_DATA"), (1L, "deny", "SETTING_DISABLED")], counted.Order());
     }
+
+    private ReadLane Lane => _lanes.InProcess;
 
     private static EvaluationQuestion Ask(string partner, string? userId = null, string? deviceAdId = null, string[]? data = null)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
@@ -18,114 +19,125 @@ public sealed class SubjectCacheTests : IDisposable
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
     private readonly ControllableStore _store = new();
+    private readonly InMemoryAccountStore _accountSource = new();
     private readonly TestMeterFactory _meters = new();
-    private readonly SubjectCache _cache;
+    private readonly ReadLanes _lanes;
+    private readonly ReadLane _lane;
+    private SubjectCache _cache;
 
     public SubjectCacheTests()
     {
-        _cache = new SubjectCache(
-            _store,
-            _time,
-            Options.Create(new EvaluationOptions()),
-            Options.Create(new PropagationOptions { StalenessBound = Bound }),
-            Options.Create(new AccountsOptions { MaxAccountsPerDevice = 2 }),
-            new EvaluationMetrics(_meters),
-            NullLogger<SubjectCache>.Instance);
+        _cache = Cache(new EvaluationOptions());
+        _lanes = new ReadLanes(Options.Create(new EvaluationOptions { MaxReadsPerLane = 2 }));
+        _lane = _lanes.For("proxy-a");
     }
 
     public void Dispose()
     {
-        _cache.Dispose();
+        _lanes.Dispose();
         _meters.Dispose();
     }
 
     [Fact]
-    public void The_ttl_defaults_to_a_quarter_of_the_staleness_bound()
+    public void The_budget_defaults_to_a_quarter_of_the_staleness_bound()
     {
-        Assert.Equal(Bound / 4, _cache.Ttl);
+        Assert.Equal(Bound / 4, _cache.Budget);
     }
 
     [Fact]
-    public async Task A_subject_read_once_is_answered_from_memory_until_its_refresh_age()
+    public async Task On_the_self_host_an_entry_does_not_expire_by_age()
     {
         _store.Put(Account("u1", setting: true));
 
-        var first = await _cache.GetAccountAsync("u1", default);
-        _store.Put(Account("u1", setting: false));
-        _time.Advance(_cache.RefreshAfter("u1") - TimeSpan.FromMilliseconds(1));
-        var second = await _cache.GetAccountAsync("u1", default);
+        var first = await GetAsync("u1");
+        _time.Advance(_cache.Budget * 100);
+        var later = await GetAsync("u1");
 
         Assert.Equal((LookupStatus.Found, true), (first.Value.Status, first.Value.Facts.Setting));
-        Assert.Equal(true, second.Value.Facts.Setting);
+        Assert.Equal(true, later.Value.Facts.Setting);
         Assert.Equal(1, _store.Reads("u1"));
+        Assert.Equal(_cache.Budget, _cache.RemainingTrust(later.FreshAsOf));
     }
 
     [Fact]
-    public async Task A_subject_asked_about_after_its_refresh_age_is_read_again_in_the_background()
+    public async Task A_projected_change_drops_the_entry_so_the_next_decision_reads_the_new_row()
     {
         _store.Put(Account("u1", setting: true));
-        await _cache.GetAccountAsync("u1", default);
-        _store.Put(Account("u1", setting: false));
+        await GetAsync("u1");
 
-        _time.Advance(_cache.RefreshAfter("u1"));
-        var stillCached = await _cache.GetAccountAsync("u1", default);
-        await _store.WaitForReadsAsync("u1", 2);
-        var refreshed = await WaitForAsync(() => _cache.GetAccountAsync("u1", default), fresh => fresh.Value.Facts.Setting == false);
+        _store.Put(Account("u1", setting: false, settingVersion: 2));
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "u1", new SubjectVersion(1, 2)));
+        var after = await GetAsync("u1");
 
-        Assert.Equal(true, stillCached.Value.Facts.Setting);
-        Assert.Equal(false, refreshed.Value.Facts.Setting);
-    }
-
-    [Fact]
-    public void Refresh_ages_are_spread_between_half_and_three_quarters_of_the_ttl()
-    {
-        var ages = Enumerable.Range(0, 1000).Select(i => _cache.RefreshAfter($"subject-{i}")).ToList();
-
-        Assert.All(ages, age => Assert.InRange(age, _cache.Ttl / 2, _cache.Ttl * 3 / 4));
-        Assert.True(ages.Distinct().Count() > 500, "Subjects read together are read again at different times.");
-        Assert.Equal(_cache.RefreshAfter("same"), _cache.RefreshAfter("same"));
-    }
-
-    [Fact]
-    public async Task An_entry_is_never_used_once_its_ttl_has_passed()
-    {
-        _store.Put(Account("u1", setting: true));
-        await _cache.GetAccountAsync("u1", default);
-        _store.Put(Account("u1", setting: false));
-
-        _time.Advance(_cache.Ttl);
-        var read = await _cache.GetAccountAsync("u1", default);
-
-        Assert.Equal(false, read.Value.Facts.Setting);
+        Assert.Equal(false, after.Value.Facts.Setting);
         Assert.Equal(2, _store.Reads("u1"));
     }
 
     [Fact]
-    public async Task A_store_failure_with_no_fresh_entry_is_unavailable_and_not_remembered()
+    public async Task A_change_the_entry_already_has_costs_no_read()
+    {
+        _store.Put(Account("u1", setting: true, settingVersion: 3));
+        await GetAsync("u1");
+
+        // The change log repeats changes (at least once) and reports older ones after newer reads.
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "u1", new SubjectVersion(1, 3)));
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "u1", new SubjectVersion(1, 2)));
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Device, "u1", SubjectVersion.OfDevice(5)));
+        await GetAsync("u1");
+
+        Assert.Equal(1, _store.Reads("u1"));
+    }
+
+    [Fact]
+    public async Task A_read_running_when_the_row_changes_does_not_put_its_older_answer_back()
+    {
+        _store.Put(Account("u1", setting: true));
+        _store.Hold = new TaskCompletionSource();
+        var before = GetAsync("u1").AsTask();
+        await _store.WaitForReadsAsync("u1", 1);
+
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "u1", new SubjectVersion(1, 2)));
+        _store.Hold.SetResult();
+        _store.Hold = null;
+        await before;
+        _store.Put(Account("u1", setting: false, settingVersion: 2));
+        var after = await GetAsync("u1");
+
+        Assert.Equal(false, after.Value.Facts.Setting);
+        Assert.Equal(2, _store.Reads("u1"));
+    }
+
+    [Fact]
+    public async Task A_decision_asked_after_the_change_does_not_join_a_read_that_began_before_it()
+    {
+        _store.Put(Account("u1", setting: true));
+        var hold = _store.Hold = new TaskCompletionSource();
+        var before = GetAsync("u1").AsTask();
+        await _store.WaitForReadsAsync("u1", 1);
+
+        _store.Put(Account("u1", setting: false, settingVersion: 2));
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "u1", new SubjectVersion(1, 2)));
+        _store.Hold = null;
+        var after = await GetAsync("u1");
+        hold.SetResult();
+        await before;
+
+        Assert.Equal(false, after.Value.Facts.Setting);
+        Assert.Equal(2, _store.Reads("u1"));
+    }
+
+    [Fact]
+    public async Task A_store_failure_is_unavailable_and_not_remembered()
     {
         _store.Put(Account("u1", setting: true));
         _store.FailWith = new InvalidOperationException("store down");
 
-        var failed = await _cache.GetAccountAsync("u1", default);
+        var failed = await GetAsync("u1");
         _store.FailWith = null;
-        var recovered = await _cache.GetAccountAsync("u1", default);
+        var recovered = await GetAsync("u1");
 
         Assert.Equal(LookupStatus.Unavailable, failed.Value.Status);
         Assert.Equal(LookupStatus.Found, recovered.Value.Status);
-    }
-
-    [Fact]
-    public async Task A_read_slower_than_the_store_timeout_is_unavailable()
-    {
-        _store.Put(Account("u1", setting: true));
-        _store.Hold = new TaskCompletionSource();
-
-        var pending = _cache.GetAccountAsync("u1", default).AsTask();
-        await _store.WaitForReadsAsync("u1", 1);
-        _time.Advance(new EvaluationOptions().StoreTimeout);
-        var read = await pending;
-
-        Assert.Equal(LookupStatus.Unavailable, read.Value.Status);
     }
 
     [Fact]
@@ -134,12 +146,12 @@ public sealed class SubjectCacheTests : IDisposable
         _store.Put(Account("u1", setting: true));
         _store.Hold = new TaskCompletionSource();
 
-        var pending = _cache.GetAccountAsync("u1", default).AsTask();
+        var pending = GetAsync("u1").AsTask();
         await _store.WaitForReadsAsync("u1", 1);
         _time.Advance(new EvaluationOptions().StoreTimeout);
         var gaveUp = await pending;
         _store.Hold.SetResult();
-        var later = await WaitForAsync(() => _cache.GetAccountAsync("u1", default), fresh => fresh.Value.Status == LookupStatus.Found);
+        var later = await WaitForAsync(() => GetAsync("u1"), fresh => fresh.Value.Status == LookupStatus.Found);
 
         Assert.Equal(LookupStatus.Unavailable, gaveUp.Value.Status);
         Assert.Equal(true, later.Value.Facts.Setting);
@@ -152,34 +164,17 @@ public sealed class SubjectCacheTests : IDisposable
         _store.Put(Account("u1", setting: true));
         _store.Hold = new TaskCompletionSource();
 
-        var first = _cache.GetAccountAsync("u1", default).AsTask();
+        var first = GetAsync("u1").AsTask();
         await _store.WaitForReadsAsync("u1", 1);
         _time.Advance(_cache.ReadTimeout);
         await first;
         _store.Hold = null;
 
         // The cancelled read ends on another thread; until it has, a decision still joins it.
-        var second = await WaitForAsync(() => _cache.GetAccountAsync("u1", default), fresh => fresh.Value.Status == LookupStatus.Found);
+        var second = await WaitForAsync(() => GetAsync("u1"), fresh => fresh.Value.Status == LookupStatus.Found);
 
         Assert.Equal(LookupStatus.Found, second.Value.Status);
         Assert.Equal(2, _store.Reads("u1"));
-    }
-
-    [Fact]
-    public async Task A_failing_store_does_not_end_a_fresh_entry_early_but_the_ttl_does()
-    {
-        _store.Put(Account("u1", setting: true));
-        await _cache.GetAccountAsync("u1", default);
-        _store.FailWith = new InvalidOperationException("store down");
-
-        _time.Advance(_cache.Ttl * 7 / 8);
-        var withinTtl = await _cache.GetAccountAsync("u1", default);
-        await _store.WaitForReadsAsync("u1", 2);
-        _time.Advance(_cache.Ttl / 8);
-        var afterTtl = await _cache.GetAccountAsync("u1", default);
-
-        Assert.Equal(LookupStatus.Found, withinTtl.Value.Status);
-        Assert.Equal(LookupStatus.Unavailable, afterTtl.Value.Status);
     }
 
     [Fact]
@@ -188,7 +183,7 @@ public sealed class SubjectCacheTests : IDisposable
         _store.Put(Account("u1", setting: true));
         _store.Hold = new TaskCompletionSource();
 
-        var waiting = Enumerable.Range(0, 20).Select(_ => _cache.GetAccountAsync("u1", default).AsTask()).ToList();
+        var waiting = Enumerable.Range(0, 20).Select(_ => GetAsync("u1").AsTask()).ToList();
         _store.Hold.SetResult();
         var reads = await Task.WhenAll(waiting);
 
@@ -197,14 +192,39 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_lane_fails_closed_for_its_caller_only()
+    {
+        _store.Put(Account("u1", setting: true));
+        _store.Put(Account("u2", setting: true));
+        _store.Put(Account("u3", setting: true));
+        _store.Put(Account("other", setting: true));
+        var hold = _store.Hold = new TaskCompletionSource();
+        var taken = new[] { GetAsync("u1").AsTask(), GetAsync("u2").AsTask() };
+        await _store.WaitForReadsAsync("u2", 1);
+
+        var queued = GetAsync("u3").AsTask();
+        var otherLane = _cache.GetAccountAsync("other", _lanes.For("proxy-b"), null, default).AsTask();
+        await _store.WaitForReadsAsync("other", 1);
+
+        // The lane's wait is on the real clock: it gives up after the store timeout.
+        var refused = await queued;
+        hold.SetResult();
+        await Task.WhenAll(taken);
+
+        Assert.Equal(LookupStatus.Unavailable, refused.Value.Status);
+        Assert.Equal(0, _store.Reads("u3"));
+        Assert.Equal(LookupStatus.Found, (await otherLane).Value.Status);
+    }
+
+    [Fact]
     public async Task Entries_are_per_subject_and_per_kind()
     {
         _store.Put(Account("same-id", setting: true));
         _store.Put(new DeviceProjection("same-id", ["owner"], 1));
 
-        var account = await _cache.GetAccountAsync("same-id", default);
-        var device = await _cache.GetDeviceAsync("same-id", default);
-        var other = await _cache.GetAccountAsync("other", default);
+        var account = await GetAsync("same-id");
+        var device = await _cache.GetDeviceAsync("same-id", _lane, null, default);
+        var other = await GetAsync("other");
 
         Assert.Equal(true, account.Value.Facts.Setting);
         Assert.Equal("owner", Assert.Single(device.Value.LinkedUserIds));
@@ -216,8 +236,8 @@ public sealed class SubjectCacheTests : IDisposable
     {
         _store.Put(new DeviceProjection("before-signup", [], 0));
 
-        var unknown = await _cache.GetDeviceAsync("never-registered", default);
-        var beforeSignup = await _cache.GetDeviceAsync("before-signup", default);
+        var unknown = await _cache.GetDeviceAsync("never-registered", _lane, null, default);
+        var beforeSignup = await _cache.GetDeviceAsync("before-signup", _lane, null, default);
 
         Assert.Equal(LookupStatus.NotFound, unknown.Value.Status);
         Assert.Equal((LookupStatus.Found, 0), (beforeSignup.Value.Status, beforeSignup.Value.LinkedUserIds.Length));
@@ -230,39 +250,138 @@ public sealed class SubjectCacheTests : IDisposable
         _store.Put(new DeviceProjection("over-limit", ["u1", "u2", "u3"], 3));
         _store.Put(new DeviceProjection("count-only", [], 1));
 
-        Assert.Equal(LookupStatus.Found, (await _cache.GetDeviceAsync("at-limit", default)).Value.Status);
-        Assert.Equal(DeviceLookup.TooManyLinkedAccounts, (await _cache.GetDeviceAsync("over-limit", default)).Value);
-        Assert.Equal(DeviceLookup.TooManyLinkedAccounts, (await _cache.GetDeviceAsync("count-only", default)).Value);
+        Assert.Equal(LookupStatus.Found, (await _cache.GetDeviceAsync("at-limit", _lane, null, default)).Value.Status);
+        Assert.Equal(DeviceLookup.TooManyLinkedAccounts, (await _cache.GetDeviceAsync("over-limit", _lane, null, default)).Value);
+        Assert.Equal(DeviceLookup.TooManyLinkedAccounts, (await _cache.GetDeviceAsync("count-only", _lane, null, default)).Value);
     }
 
     [Fact]
-    public async Task Expired_entries_are_swept()
+    public async Task A_demanded_version_newer_than_the_entry_is_read_from_the_source_of_truth()
     {
         _store.Put(Account("u1", setting: true));
-        await _cache.GetAccountAsync("u1", default);
-        await _cache.GetDeviceAsync("d1", default);
-        Assert.Equal(2, _cache.Count);
+        await GetAsync("u1");
+        await WriteSourceAsync("u1", setting: false, settingVersion: 2);
 
-        _time.Advance(_cache.Ttl * 2);
+        // The projection has not caught up yet; the token's write is in the source.
+        var demanded = await _cache.GetAccountAsync("u1", _lane, new SubjectVersion(0, 2), default);
+        var next = await GetAsync("u1");
 
-        Assert.Equal(0, _cache.Count);
+        Assert.Equal(false, demanded.Value.Facts.Setting);
+        Assert.Equal(false, next.Value.Facts.Setting);
+        Assert.Equal(1, _store.Reads("u1"));
     }
 
     [Fact]
-    public async Task Remaining_trust_counts_down_from_when_the_read_began()
+    public async Task A_demand_the_entry_meets_is_answered_from_memory_and_one_nothing_meets_is_unavailable()
     {
-        _store.Put(Account("u1", setting: true));
-        var read = await _cache.GetAccountAsync("u1", default);
+        _store.Put(Account("u1", setting: true, settingVersion: 2));
+        await GetAsync("u1");
+        await WriteSourceAsync("u1", setting: true, settingVersion: 2);
 
-        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var met = await _cache.GetAccountAsync("u1", _lane, new SubjectVersion(1, 2), default);
+        var unmet = await _cache.GetAccountAsync("u1", _lane, new SubjectVersion(1, 9), default);
 
-        Assert.Equal(_cache.Ttl - TimeSpan.FromMilliseconds(300), _cache.RemainingTrust(read.ReadAt));
-        _time.Advance(_cache.Ttl);
-        Assert.Equal(TimeSpan.Zero, _cache.RemainingTrust(read.ReadAt));
+        Assert.Equal(LookupStatus.Found, met.Value.Status);
+        Assert.Equal(LookupStatus.Unavailable, unmet.Value.Status);
+        Assert.Equal(1, _store.Reads("u1"));
     }
 
-    private static AccountProjection Account(string userId, bool setting) =>
-        new(userId, true, CountryCode.Parse("DE"), new DateTimeOffset(2021, 3, 1, 0, 0, 0, TimeSpan.Zero), setting, 1, 1);
+    [Fact]
+    public async Task Following_the_change_log_an_entry_is_trusted_for_the_budget_after_the_last_complete_read_of_it()
+    {
+        _cache = Cache(new EvaluationOptions { FollowsChangeLog = true });
+        _store.Put(Account("u1", setting: true));
+        await GetAsync("u1");
+
+        _time.Advance(_cache.Budget / 2);
+        _cache.ChangesWatchedThrough(_time.GetTimestamp());
+        _time.Advance(_cache.Budget * 3 / 4);
+        var watched = await GetAsync("u1");
+        var left = _cache.RemainingTrust(watched.FreshAsOf);
+        _time.Advance(_cache.Budget / 4);
+        _store.FailWith = new InvalidOperationException("store down");
+        var stalled = await GetAsync("u1");
+
+        Assert.Equal(LookupStatus.Found, watched.Value.Status);
+        Assert.Equal(_cache.Budget / 4, left);
+        Assert.Equal(LookupStatus.Unavailable, stalled.Value.Status);
+        Assert.Equal(2, _store.Reads("u1"));
+    }
+
+    [Fact]
+    public async Task Clearing_forgets_entries_and_the_answers_of_reads_still_running()
+    {
+        _store.Put(Account("u1", setting: true));
+        _store.Put(Account("u2", setting: true));
+        await GetAsync("u1");
+        var hold = _store.Hold = new TaskCompletionSource();
+        var running = GetAsync("u2").AsTask();
+        await _store.WaitForReadsAsync("u2", 1);
+
+        _cache.Clear();
+        hold.SetResult();
+        _store.Hold = null;
+        await running;
+        await GetAsync("u1");
+        await GetAsync("u2");
+
+        Assert.Equal((2, 2), (_store.Reads("u1"), _store.Reads("u2")));
+    }
+
+    [Fact]
+    public async Task Beyond_its_size_the_cache_keeps_the_subjects_in_use()
+    {
+        _cache = Cache(new EvaluationOptions { MaxCachedSubjects = 1000 });
+        for (var i = 0; i < 1000; i++)
+        {
+            _store.Put(Account($"u{i}", setting: true));
+            await GetAsync($"u{i}");
+        }
+
+        // The first hundred are asked about again, then 500 new subjects push the cache over its size.
+        for (var i = 0; i < 100; i++)
+        {
+            await GetAsync($"u{i}");
+        }
+
+        for (var i = 1000; i < 1500; i++)
+        {
+            _store.Put(Account($"u{i}", setting: true));
+            await GetAsync($"u{i}");
+        }
+
+        await WaitForAsync(() => ValueTask.FromResult(_cache.Count), count => count <= 1000);
+        for (var i = 0; i < 100; i++)
+        {
+            await GetAsync($"u{i}");
+        }
+
+        Assert.InRange(_cache.Count, 1, 1000);
+        Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(1, _store.Reads($"u{i}")));
+    }
+
+    private SubjectCache Cache(EvaluationOptions options) => new(
+        _store,
+        _accountSource,
+        new InMemoryDeviceStore(),
+        _time,
+        Options.Create(options),
+        Options.Create(new PropagationOptions { StalenessBound = Bound }),
+        Options.Create(new AccountsOptions { MaxAccountsPerDevice = 2 }),
+        new EvaluationMetrics(_meters),
+        NullLogger<SubjectCache>.Instance);
+
+    private ValueTask<Fresh<AccountLookup>> GetAsync(string userId) => _cache.GetAccountAsync(userId, _lane, null, default);
+
+    private async Task WriteSourceAsync(string userId, bool setting, long settingVersion)
+    {
+        var current = await _accountSource.FindAsync(userId, default);
+        var record = new AccountRecord(userId, CountryCode.Parse("DE"), new DateTimeOffset(2021, 3, 1, 0, 0, 0, TimeSpan.Zero), 1, setting, settingVersion, _time.GetUtcNow(), false, current?.ConcurrencyToken);
+        Assert.NotNull(await _accountSource.TryWriteAccountAsync(record, new SettingChange(settingVersion, setting, _time.GetUtcNow(), ChangeChannel.User, "2020-04-06"), default));
+    }
+
+    private static AccountProjection Account(string userId, bool setting, long settingVersion = 1) =>
+        new(userId, true, CountryCode.Parse("DE"), new DateTimeOffset(2021, 3, 1, 0, 0, 0, TimeSpan.Zero), setting, 1, settingVersion);
 
     private static async Task<T> WaitForAsync<T>(Func<ValueTask<T>> read, Func<T, bool> done)
     {

@@ -39,7 +39,7 @@ public sealed class PropagationRig : IDisposable
         _listener.Start();
 
         Metrics = new PropagationMetrics(meterFactory);
-        Projector = new Projector(Accounts, Devices, Projections, Intents, TimeProvider.System, Metrics, Microsoft.Extensions.Options.Options.Create(new AccountsOptions()));
+        Projector = new Projector(Accounts, Devices, Projections, Intents, ChangeLog, [], TimeProvider.System, Metrics, Microsoft.Extensions.Options.Options.Create(new AccountsOptions()));
         Consumer = new ChangeNoticeConsumer(Projector, Intents, TimeProvider.System, Metrics, NullLogger<ChangeNoticeConsumer>.Instance);
     }
 
@@ -50,6 +50,8 @@ public sealed class PropagationRig : IDisposable
     public FlakyProjectionStore Projections { get; } = new(new InMemoryProjectionStore());
 
     public InMemoryIntentLog Intents { get; } = new();
+
+    public InMemoryChangeLog ChangeLog { get; } = new();
 
     public PropagationMetrics Metrics { get; }
 
