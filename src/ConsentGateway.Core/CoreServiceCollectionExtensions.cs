@@ -28,6 +28,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AccountsOptions>().Bind(configuration.GetSection(AccountsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>());
         services.TryAddSingleton<AccountService>();
+        services.AddOptions<ConsistencyTokenOptions>().Bind(configuration.GetSection(ConsistencyTokenOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsistencyTokenOptions>, ConsistencyTokenOptionsValidator>());
+        services.TryAddSingleton<ConsistencyTokens>();
 
         services.AddOptions<PropagationOptions>().Bind(configuration.GetSection(PropagationOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PropagationOptions>, PropagationOptionsValidator>());
