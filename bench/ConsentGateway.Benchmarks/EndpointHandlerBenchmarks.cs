@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using ConsentGateway.Contracts;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Http;
@@ -51,6 +52,8 @@ public class EndpointHandlerBenchmarks
             .AddLogging()
             .AddMetrics()
             .AddSingleton<IProjectionStore>(projections)
+            .AddSingleton<IAccountStore, InMemoryAccountStore>()
+            .AddSingleton<IDeviceStore, InMemoryDeviceStore>()
             .AddConsentCore(configuration)
             .AddConsentHttp(configuration)
             .BuildServiceProvider();
