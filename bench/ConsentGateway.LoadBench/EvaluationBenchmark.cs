@@ -19,7 +19,7 @@ namespace ConsentGateway.LoadBench;
 /// </summary>
 internal static class EvaluationBenchmark
 {
-    private const string Data = "ip_address,mobile_ad_id";
+    internal const string Data = "ip_address,mobile_ad_id";
     private const int Threads = 2;
 
     public static async Task<int> CheckAsync(BenchStore store, TimeSpan duration, int connections, int accounts, TimeSpan bound)
@@ -33,7 +33,9 @@ internal static class EvaluationBenchmark
 
         // The gateway first, straight after warming: its memory of the accounts is fresh.
         await WarmAsync(gateway, accounts);
+        using var storeReads = new StoreReadMeter(gateway);
         var check = await Wrk.RunAsync(Url(gateway, "/api/v1/check"), script, Threads, connections, duration);
+        var reads = storeReads.Reads;
         await Wrk.RunAsync(nginx.Address.ToString(), script, Threads, connections, TimeSpan.FromSeconds(3));
         var yardstick = await Wrk.RunAsync(nginx.Address.ToString(), script, Threads, connections, duration);
         await Wrk.RunAsync(kestrelUrl, script, Threads, connections, TimeSpan.FromSeconds(3));
@@ -42,6 +44,7 @@ internal static class EvaluationBenchmark
         Console.WriteLine($"gateway /check:     {check}");
         Console.WriteLine($"Kestrel return 200: {bareKestrel}  (the floor of any ASP.NET Core answer here, for reference)");
         Console.WriteLine(Invariant($"ratio: {check.RequestsPerSecond / yardstick.RequestsPerSecond:F2}  [{accounts} accounts, bound {bound.TotalSeconds:F0} s, wrk -t{Threads} -c{connections} -d{duration.TotalSeconds:F0}s, {Environment.ProcessorCount} cores]"));
+        Console.WriteLine(Invariant($"store reads during the /check run: {reads} ({reads / duration.TotalSeconds:F1}/s at {check.RequestsPerSecond:F0} checks/s over {accounts} warm accounts, no changes)"));
 
         // Latency at about half the peak rate: wrk has no fixed-rate mode, so fewer connections.
         var target = check.RequestsPerSecond / 2;
@@ -129,13 +132,13 @@ internal static class EvaluationBenchmark
         return app;
     }
 
-    private static Task<BenchGateway> StartAsync(BenchStore store, TimeSpan bound) =>
+    internal static Task<BenchGateway> StartAsync(BenchStore store, TimeSpan bound) =>
         BenchGateway.StartAsync(store, ["--Consent:Propagation:StalenessBound", bound.ToString("c", CultureInfo.InvariantCulture), .. BenchGateway.ProxySettings]);
 
-    private static string Url(BenchGateway gateway, string path) => new Uri(gateway.Client.BaseAddress!, path).ToString();
+    internal static string Url(BenchGateway gateway, string path) => new Uri(gateway.Client.BaseAddress!, path).ToString();
 
     /// <summary>Accounts <c>bench-{i}</c> for i in [from, to): DE, signed up 2021, setting enabled.</summary>
-    private static async Task SeedAsync(BenchGateway gateway, int from, int to)
+    internal static async Task SeedAsync(BenchGateway gateway, int from, int to)
     {
         var projections = gateway.App.Services.GetRequiredService<IProjectionStore>();
         var germany = CountryCode.Parse("DE");
@@ -145,12 +148,12 @@ internal static class EvaluationBenchmark
     }
 
     /// <summary>Checks every account until it is allowed, so every one is in the gateway's memory.</summary>
-    private static Task WarmAsync(BenchGateway gateway, int accounts) =>
+    internal static Task WarmAsync(BenchGateway gateway, int accounts) =>
         Parallel.ForEachAsync(Enumerable.Range(0, accounts), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (i, ct) => await gateway.WaitUntilAllowedAsync(Invariant($"bench-{i}"), Data, ct));
 
     // Each wrk thread walks the accounts from its own offset.
-    private static Task<string> CheckScriptAsync(int accounts) => Wrk.ScriptAsync($$"""
+    internal static Task<string> CheckScriptAsync(int accounts) => Wrk.ScriptAsync($$"""
         local accounts = {{accounts}}
         local threads = 0
         function setup(thread)
@@ -170,5 +173,5 @@ internal static class EvaluationBenchmark
         end
         """);
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
