@@ -82,12 +82,13 @@ var suffix = uniqueString(resourceGroup().id, appName)
 var functionAppName = '${appName}-func-${suffix}'
 var deploymentContainerName = 'app-package-${take(toLower(appName), 12)}-${take(suffix, 7)}'
 
-// The tables the app uses, as Consent:Storage:{Accounts,Devices,Intents,Projections}Table default them.
+// The tables the app uses, as Consent:Storage:{Accounts,Devices,Intents,Projections,ChangeLog}Table default them.
 var tableNames = [
   'accounts'
   'devices'
   'intents'
   'projections'
+  'changelog'
 ]
 
 module identity 'modules/identity.bicep' = {

@@ -12,6 +12,7 @@ using ConsentGateway.LoadBench;
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- revocation [seconds=30] [load connections=16]
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- cold-isolation [seconds=15] [connections=32]
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- egress-proxy [seconds=10] [connections=1]
+//   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- watch-lag [seconds=30] [changes/s=100]   (always Azurite)
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- cache-memory [subjects=1000000]   (in memory, no store)
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- seed-sqlite [accounts=1000000] [history entries=1000000] [read seconds=10]
 var arguments = BenchArguments.Parse(args);
@@ -30,6 +31,11 @@ if (arguments.Scenario == "seed-sqlite")
 if (arguments.Scenario == "cache-memory")
 {
     return await CacheMemoryBenchmark.RunAsync(Arg(1, 1_000_000));
+}
+
+if (arguments.Scenario == "watch-lag")
+{
+    return await WatchLagBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(1, 30)), Arg(2, 100));
 }
 
 if (arguments.Scenario == "account-read")
@@ -63,6 +69,6 @@ static int Usage()
         + " | account-read [accounts=200] [changes each=60] [devices of one=400] (always Azurite)"
         + " | check [seconds=15] [connections=64] [accounts=1000] [bound s=5] | batch [seconds=15] [connections=4] [bound s=5] | check-scale [seconds=15] [connections=64] [bound s=5] [accounts=100000]"
         + " | revocation [seconds=30] [load connections=16] | cold-isolation [seconds=15] [connections=32]"
-        + " | egress-proxy [seconds=10] [connections=1] | cache-memory [subjects=1000000] (no store) | seed-sqlite [accounts=1000000] [history entries=1000000] [read seconds=10] (always SQLite)");
+        + " | egress-proxy [seconds=10] [connections=1] | watch-lag [seconds=30] [changes/s=100] (always Azurite) | cache-memory [subjects=1000000] (no store) | seed-sqlite [accounts=1000000] [history entries=1000000] [read seconds=10] (always SQLite)");
     return 2;
 }

@@ -16,7 +16,7 @@ param principalId string
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
-@description('The tables the app uses (Consent:Storage:*Table): accounts, devices, intents, projections.')
+@description('The tables the app uses (Consent:Storage:*Table): accounts, devices, intents, projections, changelog.')
 param tableNames array
 
 param tags object = {}

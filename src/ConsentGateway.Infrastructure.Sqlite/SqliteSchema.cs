@@ -93,6 +93,21 @@ internal static class SqliteSchema
             (SELECT coalesce(max(row_version), 0) FROM account_projections),
             (SELECT coalesce(max(row_version), 0) FROM device_projections));
         """,
+
+        // 3: the change log (SqliteChangeLog): one row per projection row written, its position
+        // the AUTOINCREMENT key (never reused, so a reader's position stays valid after pruning),
+        // pruned by time through its own index.
+        """
+        CREATE TABLE change_log (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            setting_version INTEGER NOT NULL,
+            appended_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX change_log_by_time ON change_log (appended_at);
+        """,
     ];
 
     /// <summary>The schema version this program writes and reads.</summary>

@@ -15,8 +15,8 @@ public static class SqliteServiceCollectionExtensions
     /// The SQLite stores as the Core ports: <see cref="SqliteStorageOptions"/> from
     /// <c>Consent:Storage</c> (validated at start), one <see cref="SqliteDatabase"/> (disposed
     /// with the container, which commits what is queued and closes the file), the account and
-    /// device stores, the intent log and the projection store, and a hosted service that opens
-    /// the file at start. Registrations made before this call are kept.
+    /// device stores, the intent log, the projection store and the change log, and a hosted
+    /// service that opens the file at start. Registrations made before this call are kept.
     /// </summary>
     public static IServiceCollection AddConsentSqlite(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,6 +31,8 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IDeviceStore>(provider => new SqliteDeviceStore(provider.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IIntentLog>(provider => new SqliteIntentLog(provider.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IProjectionStore>(provider => new SqliteProjectionStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IChangeLog>(provider => new SqliteChangeLog(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
         return services;
     }

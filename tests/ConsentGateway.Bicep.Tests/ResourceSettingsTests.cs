@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConsentGateway.Infrastructure.TableStorage;
 
 namespace ConsentGateway.Bicep.Tests;
 
@@ -29,7 +30,7 @@ public sealed class ResourceSettingsTests
     }
 
     [Fact]
-    public void The_four_tables_the_app_uses_are_created_by_the_template()
+    public void The_five_tables_the_app_uses_are_created_by_the_template()
     {
         var tables = new List<string>();
         foreach (var (template, table) in CompiledTemplate.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"))
@@ -51,7 +52,9 @@ public sealed class ResourceSettingsTests
             }
         }
 
-        Assert.Equal(["accounts", "devices", "intents", "projections"], tables.Order(StringComparer.Ordinal));
+        // Every table the code defaults to, and no other: a table added to the options is added here.
+        Assert.Equal(["accounts", "changelog", "devices", "intents", "projections"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(new TableStorageOptions().Tables().Select(table => table.Name).Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
     }
 
     [Fact]

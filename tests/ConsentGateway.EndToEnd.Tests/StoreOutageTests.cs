@@ -4,9 +4,10 @@ using ConsentGateway.Core.Projection;
 namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
-/// Fail closed on the real self-host: when the decision projection stops answering, decisions
-/// deny with STORE_UNAVAILABLE once what the gateway remembers is older than its cache TTL,
-/// and nothing built on a failed read may be cached by a proxy.
+/// Fail closed on the real self-host: when the decision projection stops answering reads, a
+/// subject held in memory still answers what it last was (nothing else was projected for it),
+/// a change projected meanwhile drops it, and from then on, as for a subject never read, the
+/// answer is a deny with STORE_UNAVAILABLE that no proxy may cache, never an allow.
 /// </summary>
 public sealed class StoreOutageTests : IAsyncLifetime
 {
@@ -23,27 +24,38 @@ public sealed class StoreOutageTests : IAsyncLifetime
     public Task DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
-    public async Task A_projection_that_stops_answering_turns_allows_into_store_unavailable_denies_and_back()
+    public async Task While_projection_reads_hang_a_revocation_turns_an_allow_into_a_store_unavailable_deny_never_an_allow()
     {
-        var userId = await _server.CreateAccountAsync(country: "DE");
-        using (var user = _server.User(userId))
-        {
-            (await user.PutAsync($"/api/v1/accounts/{userId}/partner-sharing", GatewayServer.Json("""{"enabled":true}"""))).EnsureSuccessStatusCode();
-        }
-
+        var userId = await _server.CreateAccountAsync(country: "DE", enabled: true);
+        var neverRead = await _server.CreateAccountAsync(country: "DE", enabled: true);
         using var proxy = _server.Proxy();
         await EventuallyAsync(proxy, userId, response => response.StatusCode == HttpStatusCode.OK);
 
         _reads.Hang = true;
-        var failedClosed = await EventuallyAsync(proxy, userId, response => Reason(response) == "STORE_UNAVAILABLE");
+        using (var held = await CheckAsync(proxy, userId))
+        {
+            Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        }
+
+        using (var unknown = await CheckAsync(proxy, neverRead))
+        {
+            Assert.Equal((HttpStatusCode.Forbidden, "STORE_UNAVAILABLE"), (unknown.StatusCode, Reason(unknown)));
+        }
+
+        using (var user = _server.User(userId))
+        {
+            (await user.PutAsync($"/api/v1/accounts/{userId}/partner-sharing", GatewayServer.Json("""{"enabled":false}"""))).EnsureSuccessStatusCode();
+        }
+
+        var failedClosed = await EventuallyAsync(proxy, userId, response => response.StatusCode != HttpStatusCode.OK);
         using (failedClosed)
         {
-            Assert.Equal(HttpStatusCode.Forbidden, failedClosed.StatusCode);
+            Assert.Equal("STORE_UNAVAILABLE", Reason(failedClosed));
             Assert.Equal("deny", Header(failedClosed, "X-Consent-Decision"));
             Assert.Equal((true, TimeSpan.Zero), (failedClosed.Headers.CacheControl?.Private, failedClosed.Headers.CacheControl?.MaxAge));
         }
 
-        // While the store stays down, every answer is that deny: nothing older than the TTL is used.
+        // While the reads hang, every answer is that deny: the revoked account is never allowed again.
         for (var i = 0; i < 20; i++)
         {
             using var response = await CheckAsync(proxy, userId);
@@ -59,7 +71,8 @@ public sealed class StoreOutageTests : IAsyncLifetime
         }
 
         _reads.Hang = false;
-        (await EventuallyAsync(proxy, userId, response => response.StatusCode == HttpStatusCode.OK)).Dispose();
+        using var revoked = await EventuallyAsync(proxy, userId, response => Reason(response) == "SETTING_DISABLED");
+        Assert.Equal(HttpStatusCode.Forbidden, revoked.StatusCode);
     }
 
     private static Task<HttpResponseMessage> CheckAsync(HttpClient proxy, string userId)

@@ -54,8 +54,10 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         var accounts = Assert.IsType<TableAccountStore>(host.Services.GetRequiredService<IAccountStore>());
         var intents = Assert.IsType<TableIntentLog>(host.Services.GetRequiredService<IIntentLog>());
         var projections = Assert.IsType<TableProjectionStore>(host.Services.GetRequiredService<IProjectionStore>());
+        var changeLog = Assert.IsType<TableChangeLog>(host.Services.GetRequiredService<IChangeLog>());
         Assert.Same(intents, host.Services.GetRequiredService<IIntentLog>());
         Assert.Same(projections, host.Services.GetRequiredService<IProjectionStore>());
+        Assert.Same(changeLog, host.Services.GetRequiredService<IChangeLog>());
 
         Assert.True(await devices.RegisterAsync("d1", DateTimeOffset.UnixEpoch, Ct));
         var account = new AccountRecord("u1", CountryCode.Parse("DE"), DateTimeOffset.UnixEpoch, 1, null, 0, null, Deleted: false, ConcurrencyToken: null);
@@ -66,6 +68,10 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         Assert.Equal([intent], await intents.GetPendingAsync(DateTimeOffset.UnixEpoch.AddTicks(1), 10, Ct));
         Assert.NotNull(await projections.TryPutDeviceAsync(new DeviceProjection("d1", ["u1"], 1), null, Ct));
         Assert.NotNull(await projections.GetDeviceAsync("d1", Ct));
+        var head = await changeLog.GetHeadAsync(Ct);
+        var change = new ProjectedChange(SubjectKind.Device, "d1", SubjectVersion.OfDevice(1));
+        await changeLog.AppendAsync(change, Ct);
+        Assert.Equal([change], (await changeLog.ReadAsync(head, 10, Ct)).Changes);
 
         await host.StopAsync(Ct);
         var service = azurite.CreateServiceClient();
@@ -88,6 +94,7 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         Assert.Equal("devices", options.DevicesTable);
         Assert.Equal("intents", options.IntentsTable);
         Assert.Equal("projections", options.ProjectionsTable);
+        Assert.Equal("changelog", options.ChangeLogTable);
     }
 
     [Theory]
@@ -101,6 +108,8 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     [InlineData("IntentsTable", "Devices")]
     [InlineData("ProjectionsTable", "p")]
     [InlineData("ProjectionsTable", "intents")]
+    [InlineData("ChangeLogTable", "change-log")]
+    [InlineData("ChangeLogTable", "Projections")]
     [InlineData("ServiceUri", "http://account.table.core.windows.net/")]
     [InlineData("ServiceUri", "/relative")]
     [InlineData("ConnectionString", "")]
@@ -140,6 +149,10 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
         using var host = BuildHost(Settings(("ConnectionString", ConnectionStringFor(ChildProcess.FreeLoopbackPort()))));
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => host.Services.GetRequiredService<IAccountStore>().FindAsync("u1", Ct));
+        var changeLog = host.Services.GetRequiredService<IChangeLog>();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => changeLog.AppendAsync(new ProjectedChange(SubjectKind.Account, "u1", new SubjectVersion(1, 1)), Ct));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => changeLog.ReadAsync(default, 10, Ct));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => changeLog.PruneAsync(DateTimeOffset.UnixEpoch, Ct));
     }
 
     [Theory]
@@ -221,8 +234,8 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
 
     private (Dictionary<string, string?> Settings, string[] Tables) UniqueTables()
     {
-        string[] tables = [AzuriteServer.UniqueTableName("accounts"), AzuriteServer.UniqueTableName("devices"), AzuriteServer.UniqueTableName("intents"), AzuriteServer.UniqueTableName("projections")];
-        var settings = Settings(("ConnectionString", azurite.ConnectionString), ("AccountsTable", tables[0]), ("DevicesTable", tables[1]), ("IntentsTable", tables[2]), ("ProjectionsTable", tables[3]));
+        string[] tables = [AzuriteServer.UniqueTableName("accounts"), AzuriteServer.UniqueTableName("devices"), AzuriteServer.UniqueTableName("intents"), AzuriteServer.UniqueTableName("projections"), AzuriteServer.UniqueTableName("changelog")];
+        var settings = Settings(("ConnectionString", azurite.ConnectionString), ("AccountsTable", tables[0]), ("DevicesTable", tables[1]), ("IntentsTable", tables[2]), ("ProjectionsTable", tables[3]), ("ChangeLogTable", tables[4]));
         return (settings, tables);
     }
 

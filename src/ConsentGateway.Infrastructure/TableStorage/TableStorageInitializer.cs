@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ConsentGateway.Infrastructure.TableStorage;
 
 /// <summary>
-/// Creates the accounts, devices, intents and projections tables at start if they do not exist
+/// Creates the accounts, devices, intents, projections and change log tables at start if they do not exist
 /// yet, then reads the projection once, so the first decisions do not spend their short store
 /// timeout on compiling and connecting the read path.
 /// </summary>
@@ -21,12 +21,12 @@ public sealed partial class TableStorageInitializer(TableServiceClient client, I
             await client.CreateTableIfNotExistsAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
-        LogTablesReady(logger, settings.AccountsTable, settings.DevicesTable, settings.IntentsTable, settings.ProjectionsTable);
+        LogTablesReady(logger, settings.AccountsTable, settings.DevicesTable, settings.IntentsTable, settings.ProjectionsTable, settings.ChangeLogTable);
         await projections.GetAccountAsync("start-up-read", cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Table storage ready: accounts table {AccountsTable}, devices table {DevicesTable}, intents table {IntentsTable}, projections table {ProjectionsTable}")]
-    private static partial void LogTablesReady(ILogger logger, string accountsTable, string devicesTable, string intentsTable, string projectionsTable);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Table storage ready: accounts table {AccountsTable}, devices table {DevicesTable}, intents table {IntentsTable}, projections table {ProjectionsTable}, change log table {ChangeLogTable}")]
+    private static partial void LogTablesReady(ILogger logger, string accountsTable, string devicesTable, string intentsTable, string projectionsTable, string changeLogTable);
 }

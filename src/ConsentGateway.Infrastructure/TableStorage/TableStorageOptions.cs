@@ -1,7 +1,7 @@
 namespace ConsentGateway.Infrastructure.TableStorage;
 
 /// <summary>
-/// Where the accounts, devices, intents and projections live, bound from <c>Consent:Storage</c>
+/// Where the accounts, devices, intents, projections and the change log live, bound from <c>Consent:Storage</c>
 /// and validated at start by <see cref="TableStorageOptionsValidator"/>. The connection keys are
 /// those <c>Microsoft.Extensions.Azure</c> reads from a section (<c>connectionString</c>, or
 /// <c>serviceUri</c> with <c>credential</c> and <c>clientId</c>): the client's credential is made
@@ -42,6 +42,9 @@ public sealed class TableStorageOptions
     /// <summary>The decision projection: one row per account and one per device, read by the evaluator.</summary>
     public string ProjectionsTable { get; set; } = "projections";
 
+    /// <summary>The change log: every projection row written, by time, followed by every instance's decision cache.</summary>
+    public string ChangeLogTable { get; set; } = "changelog";
+
     /// <summary>
     /// How long one try of a store call may wait for the store (the SDK's <c>NetworkTimeout</c>,
     /// 100 s by default) before it counts as failed; short, so that an unreachable store is
@@ -65,11 +68,12 @@ public sealed class TableStorageOptions
         (nameof(DevicesTable), DevicesTable),
         (nameof(IntentsTable), IntentsTable),
         (nameof(ProjectionsTable), ProjectionsTable),
+        (nameof(ChangeLogTable), ChangeLogTable),
     ];
 
     // A connection string may carry an account key: never print it.
     public override string ToString() =>
         $"{nameof(TableStorageOptions)} {{ ConnectionString = (not shown), ServiceUri = {ServiceUri}, Credential = {Credential}, ClientId = {ClientId}, " +
-        $"AccountsTable = {AccountsTable}, DevicesTable = {DevicesTable}, IntentsTable = {IntentsTable}, ProjectionsTable = {ProjectionsTable}, " +
+        $"AccountsTable = {AccountsTable}, DevicesTable = {DevicesTable}, IntentsTable = {IntentsTable}, ProjectionsTable = {ProjectionsTable}, ChangeLogTable = {ChangeLogTable}, " +
         $"RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, RetryDelay = {RetryDelay} }}";
 }

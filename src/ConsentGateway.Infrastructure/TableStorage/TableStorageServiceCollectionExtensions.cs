@@ -8,6 +8,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -17,9 +18,10 @@ public static class TableStorageServiceCollectionExtensions
     /// <summary>
     /// The Table Storage stores as the Core ports: <see cref="TableStorageOptions"/> from
     /// <c>Consent:Storage</c> (validated at start), one <see cref="TableServiceClient"/> through
-    /// <c>Microsoft.Extensions.Azure</c>, the account and device stores, the intent log and the
-    /// projection store, and a hosted service that creates the four tables at start. Registrations
-    /// made before this call are kept (tests put fakes in that way).
+    /// <c>Microsoft.Extensions.Azure</c>, the account and device stores, the intent log, the
+    /// projection store and the change log (its clock skew from <see cref="ChangeLogOptions"/>), and
+    /// a hosted service that creates the five tables at start. Registrations made before this call
+    /// are kept (tests put fakes in that way).
     /// </summary>
     public static IServiceCollection AddConsentTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -53,6 +55,12 @@ public static class TableStorageServiceCollectionExtensions
         services.TryAddSingleton<IDeviceStore>(provider => new TableDeviceStore(TableOf(provider, static storage => storage.DevicesTable)));
         services.TryAddSingleton<IIntentLog>(provider => new TableIntentLog(TableOf(provider, static storage => storage.IntentsTable)));
         services.TryAddSingleton<IProjectionStore>(provider => new TableProjectionStore(TableOf(provider, static storage => storage.ProjectionsTable)));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IChangeLog>(provider => new TableChangeLog(
+            TableOf(provider, static storage => storage.ChangeLogTable),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<ChangeLogOptions>>(),
+            provider.GetRequiredService<ILogger<TableChangeLog>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TableStorageInitializer>());
         return services;
     }

@@ -18,4 +18,9 @@ public interface IStoreHarness : IAsyncDisposable
     Task<IIntentLog> CreateIntentLogAsync(CancellationToken cancellationToken);
 
     Task<IProjectionStore> CreateProjectionStoreAsync(CancellationToken cancellationToken);
+
+    Task<IChangeLog> CreateChangeLogAsync(CancellationToken cancellationToken);
+
+    /// <summary>A new instance over what the log made last by <see cref="CreateChangeLogAsync"/> holds, as the next process would open it.</summary>
+    Task<IChangeLog> ReopenChangeLogAsync(CancellationToken cancellationToken);
 }

@@ -8,22 +8,39 @@ namespace ConsentGateway.Infrastructure.Tests.Contracts;
 /// <summary>The SQLite adapter on a fresh database file in the temporary directory, deleted (with its WAL, index and lock) on dispose.</summary>
 public sealed class SqliteStoreHarness : IStoreHarness
 {
-    private readonly Lazy<SqliteDatabase> _database = new(() => SqliteDatabase.Open(NewPath()));
+    private readonly string _path = NewPath();
+    private SqliteDatabase? _database;
 
-    public Task<IAccountStore> CreateAccountStoreAsync(CancellationToken cancellationToken) => Task.FromResult<IAccountStore>(new SqliteAccountStore(_database.Value));
+    private SqliteDatabase Database => _database ??= SqliteDatabase.Open(_path);
 
-    public Task<IDeviceStore> CreateDeviceStoreAsync(CancellationToken cancellationToken) => Task.FromResult<IDeviceStore>(new SqliteDeviceStore(_database.Value));
+    public Task<IAccountStore> CreateAccountStoreAsync(CancellationToken cancellationToken) => Task.FromResult<IAccountStore>(new SqliteAccountStore(Database));
 
-    public Task<IIntentLog> CreateIntentLogAsync(CancellationToken cancellationToken) => Task.FromResult<IIntentLog>(new SqliteIntentLog(_database.Value));
+    public Task<IDeviceStore> CreateDeviceStoreAsync(CancellationToken cancellationToken) => Task.FromResult<IDeviceStore>(new SqliteDeviceStore(Database));
 
-    public Task<IProjectionStore> CreateProjectionStoreAsync(CancellationToken cancellationToken) => Task.FromResult<IProjectionStore>(new SqliteProjectionStore(_database.Value));
+    public Task<IIntentLog> CreateIntentLogAsync(CancellationToken cancellationToken) => Task.FromResult<IIntentLog>(new SqliteIntentLog(Database));
+
+    public Task<IProjectionStore> CreateProjectionStoreAsync(CancellationToken cancellationToken) => Task.FromResult<IProjectionStore>(new SqliteProjectionStore(Database));
+
+    public Task<IChangeLog> CreateChangeLogAsync(CancellationToken cancellationToken) => Task.FromResult<IChangeLog>(new SqliteChangeLog(Database, TimeProvider.System));
+
+    /// <summary>Closes the file and opens it again: what a restarted server finds.</summary>
+    public async Task<IChangeLog> ReopenChangeLogAsync(CancellationToken cancellationToken)
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+            _database = null;
+        }
+
+        return new SqliteChangeLog(Database, TimeProvider.System);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        if (_database.IsValueCreated)
+        if (_database is not null)
         {
-            await _database.Value.DisposeAsync();
-            SqliteFiles.Delete(_database.Value.FilePath);
+            await _database.DisposeAsync();
+            SqliteFiles.Delete(_path);
         }
     }
 

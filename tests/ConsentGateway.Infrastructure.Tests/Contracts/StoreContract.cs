@@ -10,6 +10,9 @@ public abstract class StoreContract<TStore>(IStoreHarness harness, Func<IStoreHa
 {
     private readonly IStoreHarness _harness = harness ?? throw new ArgumentNullException(nameof(harness));
 
+    /// <summary>Where <see cref="Store"/> came from: for a suite that opens it again.</summary>
+    protected IStoreHarness Harness => _harness;
+
     /// <summary>The store under test: empty at the start of each test.</summary>
     protected TStore Store { get; private set; } = null!;
 

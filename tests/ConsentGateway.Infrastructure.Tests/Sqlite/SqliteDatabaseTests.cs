@@ -1,4 +1,5 @@
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.Sqlite;
@@ -42,8 +43,9 @@ public sealed class SqliteDatabaseTests : IDisposable
             }
         }
 
-        // What version 1 was: the same tables without row_versions.
+        // What version 1 was: the same tables without row_versions (and the change log of version 3).
         Execute("DROP TABLE row_versions");
+        Execute("DROP TABLE change_log");
         Execute("PRAGMA user_version = 1");
 
         await using (var migrated = SqliteDatabase.Open(_path))
@@ -54,6 +56,40 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         Assert.Equal((long)SqliteSchema.CurrentVersion, Pragma("user_version"));
+    }
+
+    [Fact]
+    public async Task A_file_of_schema_version_2_gets_the_change_log_and_keeps_what_it_held()
+    {
+        var recordedAt = new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero);
+        await using (var database = SqliteDatabase.Open(_path))
+        {
+            var written = await new SqliteAccountStore(database).TryWriteAccountAsync(NewAccount("kept"), null, Ct);
+            await new SqliteIntentLog(database).RecordAsync(ChangeKind.Setting, "kept", null, recordedAt, Ct);
+            Assert.NotNull(await new SqliteProjectionStore(database).TryPutAccountAsync(AccountProjection.From(written!), null, Ct));
+        }
+
+        // What version 2 was: the same tables without the change log (its index goes with it).
+        Execute("DROP TABLE change_log");
+        Execute("PRAGMA user_version = 2");
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'change_log'"));
+
+        await using (var migrated = SqliteDatabase.Open(_path))
+        {
+            Assert.Equal("kept", (await new SqliteAccountStore(migrated).FindAsync("kept", Ct))?.UserId);
+            Assert.Equal("kept", Assert.Single(await new SqliteIntentLog(migrated).GetPendingAsync(recordedAt.AddTicks(1), 10, Ct)).Key);
+            Assert.Equal("kept", (await new SqliteProjectionStore(migrated).GetAccountAsync("kept", Ct))?.Value.UserId);
+
+            var log = new SqliteChangeLog(migrated, TimeProvider.System);
+            var head = await log.GetHeadAsync(Ct);
+            var change = new ProjectedChange(SubjectKind.Account, "kept", new SubjectVersion(1, 0));
+            await log.AppendAsync(change, Ct);
+            Assert.Equal([change], (await log.ReadAsync(head, 10, Ct)).Changes);
+        }
+
+        Assert.Equal((long)SqliteSchema.CurrentVersion, Pragma("user_version"));
+        Assert.Equal(3L, Pragma("user_version"));
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'change_log_by_time'"));
     }
 
     [Fact]

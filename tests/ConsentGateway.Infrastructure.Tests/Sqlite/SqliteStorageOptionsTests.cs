@@ -1,3 +1,5 @@
+using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.Sqlite;
 using ConsentGateway.Infrastructure.Tests.Contracts;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +51,13 @@ public sealed class SqliteStorageOptionsTests
             {
                 await host.StartAsync(Ct);
                 Assert.True(File.Exists(path));
+
+                // The change log is the file's too.
+                var log = Assert.IsType<SqliteChangeLog>(host.Services.GetRequiredService<IChangeLog>());
+                var head = await log.GetHeadAsync(Ct);
+                var change = new ProjectedChange(SubjectKind.Device, "d1", SubjectVersion.OfDevice(1));
+                await log.AppendAsync(change, Ct);
+                Assert.Equal([change], (await log.ReadAsync(head, 10, Ct)).Changes);
                 await host.StopAsync(Ct);
             }
 

@@ -2,34 +2,32 @@ using ConsentGateway.Core.Projection;
 
 namespace ConsentGateway.Testing.InMemory;
 
-/// <summary>The change log in memory: positions are 1, 2, …; appends are visible at once.</summary>
+/// <summary>
+/// <see cref="IChangeLog"/> in memory, for fast tests of what appends and follows it: the
+/// SQLite adapter's semantics (positions count the appends, a read gives exactly what follows
+/// its position, an append is visible at once), under the same contract suite as the adapters.
+/// Entries are timed by the <see cref="TimeProvider"/> given, for pruning.
+/// </summary>
 public sealed class InMemoryChangeLog(TimeProvider? time = null) : IChangeLog
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly List<(long Position, DateTimeOffset At, ProjectedChange Change)> _changes = [];
+    private readonly Lock _gate = new();
+
+    // Oldest first; positions only grow, so a position's entry is found by binary search.
+    private readonly List<(long Position, ProjectedChange Change, DateTimeOffset AppendedAt)> _entries = [];
     private long _last;
 
     public TimeSpan VisibilityLag => TimeSpan.Zero;
 
-    /// <summary>Whether reads fail, as a store outage would.</summary>
+    /// <summary>Reads (and the head) fail while set, as an unreachable store's would; appends still land.</summary>
     public bool Unavailable { get; set; }
-
-    public int Count
-    {
-        get
-        {
-            lock (_changes)
-            {
-                return _changes.Count;
-            }
-        }
-    }
 
     public Task AppendAsync(ProjectedChange change, CancellationToken cancellationToken)
     {
-        lock (_changes)
+        ArgumentException.ThrowIfNullOrEmpty(change.SubjectId, nameof(change));
+        lock (_gate)
         {
-            _changes.Add((++_last, _time.GetUtcNow(), change));
+            _entries.Add((++_last, change, _time.GetUtcNow()));
         }
 
         return Task.CompletedTask;
@@ -38,7 +36,7 @@ public sealed class InMemoryChangeLog(TimeProvider? time = null) : IChangeLog
     public Task<ChangeLogPosition> GetHeadAsync(CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
-        lock (_changes)
+        lock (_gate)
         {
             return Task.FromResult(new ChangeLogPosition(_last));
         }
@@ -46,21 +44,28 @@ public sealed class InMemoryChangeLog(TimeProvider? time = null) : IChangeLog
 
     public Task<ChangeLogPage> ReadAsync(ChangeLogPosition position, int maxChanges, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChanges);
         ThrowIfUnavailable();
-        lock (_changes)
+        lock (_gate)
         {
-            var after = _changes.Where(c => c.Position > position.Value).ToList();
-            var page = after.Take(maxChanges).ToList();
-            var next = page.Count == 0 ? position : new ChangeLogPosition(page[^1].Position);
-            return Task.FromResult(new ChangeLogPage([.. page.Select(c => c.Change)], next, after.Count > page.Count));
+            var start = FirstAfter(position.Value);
+            var count = Math.Min(maxChanges, _entries.Count - start);
+            var changes = new List<ProjectedChange>(count);
+            for (var i = start; i < start + count; i++)
+            {
+                changes.Add(_entries[i].Change);
+            }
+
+            var next = count > 0 ? new ChangeLogPosition(_entries[start + count - 1].Position) : position;
+            return Task.FromResult(new ChangeLogPage(changes, next, HasMore: start + count < _entries.Count));
         }
     }
 
     public Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        lock (_changes)
+        lock (_gate)
         {
-            return Task.FromResult(_changes.RemoveAll(c => c.At < olderThan));
+            return Task.FromResult(_entries.RemoveAll(entry => entry.AppendedAt < olderThan));
         }
     }
 
@@ -68,7 +73,26 @@ public sealed class InMemoryChangeLog(TimeProvider? time = null) : IChangeLog
     {
         if (Unavailable)
         {
-            throw new Core.StoreUnavailableException("The change log is unavailable (test).");
+            throw new Core.StoreUnavailableException("The change log cannot be read (test).");
         }
+    }
+
+    private int FirstAfter(long position)
+    {
+        int low = 0, high = _entries.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (_entries[middle].Position <= position)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 }
