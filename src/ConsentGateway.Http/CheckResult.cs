@@ -57,7 +57,7 @@ public sealed class CheckResult : IResult, IEndpointMetadataProvider
 
         // A decision may be reused by this proxy alone, for its ttl.
         var ttl = Math.Max(record.TtlSeconds, 0);
-        headers.CacheControl = Cached(CacheControls, ttl, static s => string.Create(CultureInfo.InvariantCulture, $"private, max-age={s}"));
+        headers.CacheControl = CacheControlFor(ttl);
         headers[AccelExpiresHeader] = AccelExpiresFor(ttl);
     }
 
@@ -111,6 +111,9 @@ public sealed class CheckResult : IResult, IEndpointMetadataProvider
         headers[ConsentHeaders.Reason] = reasons;
         return headers;
     }
+
+    private static string CacheControlFor(int ttl) =>
+        Cached(CacheControls, ttl, static s => string.Create(CultureInfo.InvariantCulture, $"private, max-age={s}"));
 
     private static string AccelExpiresFor(int ttl) =>
         Cached(AccelExpiresValues, Math.Max(ttl - 1, 0), static s => s.ToString(CultureInfo.InvariantCulture));
