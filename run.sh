@@ -23,6 +23,13 @@ if [ ! -s .data/dev-signing-key ]; then
 fi
 export Consent__Auth__SigningKey="$(cat .data/dev-signing-key)"
 
+# The key of consistency tokens, made once too, so that a token handed out before a restart is
+# still accepted after it (without one, each process signs with a random key of its own).
+if [ ! -s .data/consistency-token-key ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > .data/consistency-token-key)
+fi
+export Consent__ConsistencyTokens__Key="$(cat .data/consistency-token-key)"
+
 # A development egress proxy key, made once; the gateway is configured with its SHA-256 only.
 if [ ! -s .data/dev-proxy-key ]; then
   (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > .data/dev-proxy-key)

@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 
 namespace ConsentGateway.Client;
 
-/// <summary>Answers kept for their <c>ttlSeconds</c>, keyed per partner, via, subject, data set and country.</summary>
+/// <summary>
+/// Answers kept for their <c>ttlSeconds</c>, keyed per partner, via, subject, data set and country.
+/// A question with a consistency token is not in the key: it is never answered from here (what is
+/// kept may be from before its write), and its fresh answer replaces the one kept for the question.
+/// </summary>
 internal sealed class ConsentCache(TimeProvider time, int maxEntries)
 {
     private readonly ConcurrentDictionary<string, (ConsentResult Result, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
@@ -17,9 +21,9 @@ internal sealed class ConsentCache(TimeProvider time, int maxEntries)
             question.DeviceAdId ?? string.Empty, string.Join('\u001e', data), question.Country ?? string.Empty);
     }
 
-    public bool TryGet(string key, out ConsentResult result)
+    public bool TryGet(ConsentQuestion question, string key, out ConsentResult result)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        if (question.AtLeastAsFresh is null && _entries.TryGetValue(key, out var entry))
         {
             if (time.GetUtcNow() < entry.Expires)
             {

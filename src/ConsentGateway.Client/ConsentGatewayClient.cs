@@ -38,19 +38,21 @@ internal sealed class ConsentGatewayClient : IConsentGatewayClient, IDisposable
         }
 
         var key = ConsentCache.KeyOf(question);
-        if (_cache is not null && _cache.TryGet(key, out var cached))
+        if (_cache is not null && _cache.TryGet(question, key, out var cached))
         {
             return cached with { Id = question.Id };
         }
 
-        // Identical questions in flight share one call.
+        // Identical questions in flight share one call; one with a token shares only with the same
+        // token, since a call without it (or with an older one) may have left before the write.
+        var flight = question.AtLeastAsFresh is { } token ? key + '\u001f' + token : key;
         var candidate = new Lazy<Task<ConsentResult>>(() => FetchAsync(question with { Id = null }, key));
-        var shared = _inFlight.GetOrAdd(key, candidate);
+        var shared = _inFlight.GetOrAdd(flight, candidate);
         var call = shared.Value;
         if (ReferenceEquals(shared, candidate))
         {
             _ = call.ContinueWith(
-                _ => _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<ConsentResult>>>(key, candidate)),
+                _ => _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<ConsentResult>>>(flight, candidate)),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -74,7 +76,7 @@ internal sealed class ConsentGatewayClient : IConsentGatewayClient, IDisposable
             {
                 results[i] = ConsentResult.Unavailable(question);
             }
-            else if (_cache is not null && _cache.TryGet(ConsentCache.KeyOf(question), out var cached))
+            else if (_cache is not null && _cache.TryGet(question, ConsentCache.KeyOf(question), out var cached))
             {
                 results[i] = cached with { Id = question.Id };
             }

@@ -21,4 +21,12 @@ public sealed record ConsentQuestion
 
     /// <summary>The caller's own correlation id, echoed on the result.</summary>
     public string? Id { get; init; }
+
+    /// <summary>
+    /// The consistency token a write answered (<c>consistencyToken</c>, or the header
+    /// <c>X-Consent-Consistency-Token</c>): the answer then reflects at least that write, or is a
+    /// deny with <c>STORE_UNAVAILABLE</c> when the gateway cannot read it fresh in time. Such a
+    /// question is never answered from the cache, nor shares a call with one without the token.
+    /// </summary>
+    public string? AtLeastAsFresh { get; init; }
 }

@@ -2,10 +2,13 @@ namespace ConsentGateway.Client;
 
 /// <summary>
 /// Gathers single questions for at most the max delay (or until the max size) and sends them as one
-/// <c>/evaluate/batch</c> call; each caller gets the result at its position.
+/// <c>/evaluate/batch</c> call, each with its own consistency token if it has one; each caller gets
+/// the result at its position.
 /// </summary>
 internal sealed class MicroBatcher(Func<ConsentGatewayTransport> transport, TimeProvider time, int maxSize, TimeSpan maxDelay) : IDisposable
 {
+    private const int StatusUnauthorized = 401;
+
     private readonly Lock _gate = new();
     private List<(ConsentQuestion Question, TaskCompletionSource<ConsentResult> Reply)> _pending = [];
     private ITimer? _timer;
@@ -79,6 +82,15 @@ internal sealed class MicroBatcher(Func<ConsentGatewayTransport> transport, Time
         try
         {
             results = await transport().EvaluateBatchAsync(questions, CancellationToken.None).ConfigureAwait(false);
+
+            // The gateway refuses a whole batch for one bad question (a consistency token that is
+            // not its own, an id it does not accept): callers batched together only by time must
+            // not pay for another's, so a refused batch is asked again one question at a time. A
+            // refused key would refuse each question alone as well: not worth a call per question.
+            if (questions.Length > 1 && results[0].GatewayRefusal is { Status: not StatusUnauthorized })
+            {
+                results = await Task.WhenAll(questions.Select(question => transport().EvaluateAsync(question, CancellationToken.None))).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // Fail closed: whatever went wrong, every caller gets a deny.
         catch (Exception)

@@ -6,7 +6,8 @@ namespace ConsentGateway.Client;
 internal static class ReplyMapping
 {
     public static EvaluateBody ToBody(ConsentQuestion question) =>
-        new(question.Id, question.Partner, question.Via, new SubjectBody(question.UserId, question.DeviceAdId), question.Data, question.Country);
+        new(question.Id, question.Partner, question.Via, new SubjectBody(question.UserId, question.DeviceAdId), question.Data, question.Country,
+            question.AtLeastAsFresh is { } token ? new ConsistencyBody(token) : null);
 
     /// <summary>Maps a reply to a result, or null when the reply does not make sense for the question.</summary>
     public static ConsentResult? ToResult(ConsentQuestion question, DecisionReply? reply)

@@ -1,19 +1,28 @@
+using System.Text.Json.Serialization;
+
 namespace ConsentGateway.Contracts;
 
 // The bodies of the API for apps and the account service. Instants are answered as UTC
-// DateTimes, which JSON writes with a 'Z', as requests give them.
+// DateTimes, which JSON writes with a 'Z', as requests give them. Every accepted write answers a
+// consistencyToken: an egress proxy that passes it back gets an answer that reflects at least
+// that write (read-your-writes; docs/evaluation.md).
 
 /// <summary>Body of <c>PUT /api/v1/accounts/{userId}</c>.</summary>
 public sealed record AccountBody(string? SignedUpAt, string? Country);
 
-/// <summary>An account as answered by the API.</summary>
-public sealed record AccountResponse(string UserId, string Country, DateTime SignedUpAt, long Revision);
+/// <summary>An account as answered by the API, with the consistency token of the write.</summary>
+public sealed record AccountResponse(string UserId, string Country, DateTime SignedUpAt, long Revision, string ConsistencyToken);
 
 /// <summary>Body of <c>PUT /api/v1/accounts/{userId}/partner-sharing</c>.</summary>
 public sealed record SettingBody(bool? Enabled);
 
-/// <summary>The partner-sharing setting as answered by the API.</summary>
-public sealed record SettingResponse(bool Enabled, bool IsDefault, long Version, DateTime? UpdatedAt);
+/// <summary>The partner-sharing setting as answered by the API; the answer of a change carries its consistency token (a read has none).</summary>
+public sealed record SettingResponse(
+    bool Enabled,
+    bool IsDefault,
+    long Version,
+    DateTime? UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConsistencyToken = null);
 
 /// <summary>One accepted change; <c>enabled</c> is null for the reset to the default when the account was deleted.</summary>
 public sealed record HistoryEntry(long Version, bool? Enabled, DateTime At, string Channel, string PolicyVersion);
@@ -21,8 +30,8 @@ public sealed record HistoryEntry(long Version, bool? Enabled, DateTime At, stri
 /// <summary>Every accepted change of an account's setting, oldest first.</summary>
 public sealed record HistoryResponse(string UserId, IReadOnlyList<HistoryEntry> Changes);
 
-/// <summary>A registered device.</summary>
-public sealed record DeviceResponse(string AdId);
+/// <summary>A registered device, with the consistency token of the registration.</summary>
+public sealed record DeviceResponse(string AdId, string ConsistencyToken);
 
-/// <summary>A device linked to an account.</summary>
-public sealed record DeviceLinkResponse(string AdId, string UserId);
+/// <summary>A device linked to an account, with the consistency token of the link.</summary>
+public sealed record DeviceLinkResponse(string AdId, string UserId, string ConsistencyToken);

@@ -20,6 +20,9 @@ public static class ConsentHeaders
     public const string Data = "X-Consent-Data";
     public const string Country = "X-Consent-Country";
 
+    /// <summary>A write's consistency token: the answer must reflect at least that write (read-your-writes; also the redacting proxy's default request header for it).</summary>
+    public const string AtLeastAsFresh = "X-Consent-At-Least-As-Fresh";
+
     // /check answers; Decision and DecisionId are also on the redacting proxy's answers.
 
     /// <summary><c>allow</c>, <c>partial</c> or <c>deny</c> (<see cref="Decisions"/>).</summary>
@@ -33,4 +36,7 @@ public static class ConsentHeaders
 
     /// <summary>On the redacting proxy's answer: the paths of the body fields it removed before forwarding.</summary>
     public const string Removed = "X-Consent-Removed";
+
+    /// <summary>On the answer of a write that has no body (<c>DELETE</c> of an account): its consistency token.</summary>
+    public const string ConsistencyToken = "X-Consent-Consistency-Token";
 }

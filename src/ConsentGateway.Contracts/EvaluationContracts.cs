@@ -5,11 +5,15 @@ namespace ConsentGateway.Contracts;
 /// <summary>The subject of an evaluation: a user, a device, or both.</summary>
 public sealed record SubjectBody(string? UserId, string? DeviceAdId);
 
+/// <summary>How fresh an answer must be: at least as fresh as the write whose consistency token is <c>atLeastAsFresh</c> (read-your-writes).</summary>
+public sealed record ConsistencyBody(string? AtLeastAsFresh);
+
 /// <summary>
 /// Body of <c>POST /api/v1/evaluate</c>, and one request of a batch (<c>id</c> is echoed in its
-/// result; <c>via</c> is the processor the data goes through, if any).
+/// result; <c>via</c> is the processor the data goes through, if any; <c>consistency</c> asks for
+/// an answer that reflects at least a given write).
 /// </summary>
-public sealed record EvaluateBody(string? Id, string? Partner, string? Via, SubjectBody? Subject, IReadOnlyList<string>? Data, string? Country);
+public sealed record EvaluateBody(string? Id, string? Partner, string? Via, SubjectBody? Subject, IReadOnlyList<string>? Data, string? Country, ConsistencyBody? Consistency = null);
 
 /// <summary>Body of <c>POST /api/v1/evaluate/batch</c>.</summary>
 public sealed record BatchBody(IReadOnlyList<EvaluateBody>? Requests);

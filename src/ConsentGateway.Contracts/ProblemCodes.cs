@@ -33,6 +33,10 @@ public static class ProblemCodes
     public const string MissingRequest = "missing-request";
     public const string BatchTooLarge = "batch-too-large";
 
+    // Read-your-writes (400): a consistency token that is not one, or whose MAC does not verify.
+    public const string MalformedConsistencyToken = "malformed-consistency-token";
+    public const string ForgedConsistencyToken = "forged-consistency-token";
+
     // Who may do what.
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
@@ -58,6 +62,7 @@ public static class ProblemCodes
         InvalidUserId, InvalidDeviceId, InvalidCountry, InvalidSignedUpAt, SignedUpAtInFuture, MissingField, InvalidIfMatch,
         UnknownField, MalformedJson, UnsupportedMediaType, BodyTooLarge,
         MissingPartner, InvalidPartner, MissingSubject, MissingData, UnknownDataItem, InvalidRequestId, RepeatedHeader, EmptyBatch, MissingRequest, BatchTooLarge,
+        MalformedConsistencyToken, ForgedConsistencyToken,
         Unauthorized, Forbidden, ProxyUnauthorized, ProxyNotAllowed,
         AccountNotFound, VersionMismatch, ConcurrentUpdate, TooManyLinkedAccounts, StoreUnavailable,
         BadRequest, NotFound, MethodNotAllowed, Error,

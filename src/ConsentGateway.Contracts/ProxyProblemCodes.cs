@@ -33,5 +33,6 @@ public static class ProxyProblemCodes
     [
         ConsentDenied, GatewayUnavailable, MisconfiguredRule, NoConsentRule, InvalidSubject, UnsupportedContentEncoding, UnclassifiableBody,
         ProblemCodes.MissingSubject, ProblemCodes.MalformedJson, ProblemCodes.UnsupportedMediaType, ProblemCodes.BodyTooLarge,
+        ProblemCodes.RepeatedHeader, ProblemCodes.MalformedConsistencyToken, ProblemCodes.ForgedConsistencyToken,
     ];
 }

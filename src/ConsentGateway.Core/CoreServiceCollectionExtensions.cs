@@ -28,6 +28,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AccountsOptions>().Bind(configuration.GetSection(AccountsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>());
         services.TryAddSingleton<AccountService>();
+        services.AddOptions<ConsistencyTokenOptions>().Bind(configuration.GetSection(ConsistencyTokenOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsistencyTokenOptions>, ConsistencyTokenOptionsValidator>());
+        services.TryAddSingleton<ConsistencyTokens>();
 
         services.AddOptions<PropagationOptions>().Bind(configuration.GetSection(PropagationOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PropagationOptions>, PropagationOptionsValidator>());
@@ -54,12 +57,10 @@ public static class CoreServiceCollectionExtensions
     /// <summary>
     /// For an instance whose projector is not the only one of its store (the Functions app): its
     /// decision cache follows the change log through <see cref="ChangeLogWatcher"/> (the host runs
-    /// <see cref="ChangeLogWatcher.RunAsync"/>), and trusts its entries only within the decision
-    /// budget of the watcher's last complete read.
+    /// <see cref="ChangeLogWatcher.RunAsync"/>), which tells it up to when it knows every change.
     /// </summary>
     public static IServiceCollection AddChangeLogWatch(this IServiceCollection services)
     {
-        services.PostConfigure<EvaluationOptions>(options => options.FollowsChangeLog = true);
         services.TryAddSingleton<ChangeLogWatcher>();
         return services;
     }

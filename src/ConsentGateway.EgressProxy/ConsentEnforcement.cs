@@ -23,7 +23,11 @@ internal sealed class ConsentEnforcement(
     // The gateway's refusals that are about the request's subject, not the route's rule.
     private static readonly string[] SubjectProblems = [ProblemCodes.InvalidUserId, ProblemCodes.InvalidDeviceId, ProblemCodes.InvalidCountry];
 
+    // The gateway's refusals of the caller's consistency token: the caller's to fix, answered with the gateway's code.
+    private static readonly string[] TokenProblems = [ProblemCodes.MalformedConsistencyToken, ProblemCodes.ForgedConsistencyToken];
+
     private readonly long _maxBodyBytes = options.Value.MaxBodyBytes;
+    private readonly string _tokenHeader = options.Value.ConsistencyTokenHeader;
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -47,6 +51,11 @@ internal sealed class ConsentEnforcement(
     private async Task<EgressOutcome> EnforceAsync(HttpContext context, ConsentRoute route)
     {
         var request = context.Request;
+
+        // Read before any header is stripped: the default name is an X-Consent-* one. It goes to the
+        // gateway only, whatever its name.
+        var tokens = request.Headers[_tokenHeader];
+        request.Headers.Remove(_tokenHeader);
         StripConsentHeaders(request.Headers);
         var answerHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         context.Response.OnStarting(() =>
@@ -60,6 +69,12 @@ internal sealed class ConsentEnforcement(
 
             return Task.CompletedTask;
         });
+
+        // Repeated lines, or one line joining values with commas (the same, in HTTP): a token has no comma.
+        if (tokens.ToString().Contains(',', StringComparison.Ordinal))
+        {
+            return await RejectAsync(context, route, StatusCodes.Status400BadRequest, ProblemCodes.RepeatedHeader, $"{_tokenHeader} must be given at most once.");
+        }
 
         if (await RequestBodyBuffer.ReadAsync(request, _maxBodyBytes, context.RequestAborted) is not { } body)
         {
@@ -110,14 +125,16 @@ internal sealed class ConsentEnforcement(
                     DeviceAdId = subject.DeviceAdId,
                     Country = subject.Country,
                     Data = [.. dataItems],
+                    AtLeastAsFresh = string.IsNullOrEmpty(tokens) ? null : tokens.ToString(),
                 },
                 context.RequestAborted);
 
             // Refused questions got no decision: their answers carry none.
             if (result.GatewayRefusal is { } gatewayRefusal)
             {
-                return SubjectProblems.Contains(gatewayRefusal.Code, StringComparer.Ordinal)
-                    ? await RejectInvalidSubjectAsync(context, route)
+                return SubjectProblems.Contains(gatewayRefusal.Code, StringComparer.Ordinal) ? await RejectInvalidSubjectAsync(context, route)
+                    : TokenProblems.Contains(gatewayRefusal.Code, StringComparer.Ordinal) ? await RejectAsync(context, route, StatusCodes.Status400BadRequest, gatewayRefusal.Code!,
+                        $"The gateway does not accept the consistency token in {_tokenHeader}: pass back the token a write answered, unchanged.")
                     : await MisconfiguredAsync(context, route, gatewayRefusal);
             }
 

@@ -1,3 +1,5 @@
+using ConsentGateway.Contracts;
+
 namespace ConsentGateway.EgressProxy;
 
 /// <summary>
@@ -19,4 +21,11 @@ public sealed class ConsentProxyOptions
     /// before it gives up and does not start. Default 30 s.
     /// </summary>
     public TimeSpan PolicyReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The request header a caller puts a write's consistency token in (read-your-writes): passed to
+    /// the gateway, so the answer reflects at least that write, and never forwarded to the partner.
+    /// Default <c>X-Consent-At-Least-As-Fresh</c>, the name <c>/check</c> reads.
+    /// </summary>
+    public string ConsistencyTokenHeader { get; set; } = ConsentHeaders.AtLeastAsFresh;
 }

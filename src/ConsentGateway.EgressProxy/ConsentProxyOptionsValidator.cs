@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.EgressProxy;
@@ -13,6 +14,9 @@ internal sealed class ConsentProxyOptionsValidator(IConfiguration configuration)
 
     private static readonly TimeSpan MaxPolicyReadTimeout = TimeSpan.FromMinutes(10);
 
+    private static readonly SearchValues<char> FieldNameCharacters =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     public ValidateOptionsResult Validate(string? name, ConsentProxyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -25,6 +29,12 @@ internal sealed class ConsentProxyOptionsValidator(IConfiguration configuration)
         if (options.PolicyReadTimeout <= TimeSpan.Zero || options.PolicyReadTimeout > MaxPolicyReadTimeout)
         {
             failures.Add($"{ConsentProxyOptions.SectionName}:{nameof(options.PolicyReadTimeout)} must be more than 0 and at most {MaxPolicyReadTimeout}.");
+        }
+
+        // An HTTP field name: a token (RFC 9110 §5.1), so that a typo fails here, not on each request.
+        if (string.IsNullOrEmpty(options.ConsistencyTokenHeader) || options.ConsistencyTokenHeader.AsSpan().ContainsAnyExcept(FieldNameCharacters))
+        {
+            failures.Add($"{ConsentProxyOptions.SectionName}:{nameof(options.ConsistencyTokenHeader)} must be a header name (letters, digits and !#$%&'*+-.^_`|~).");
         }
 
         var proxyRoutes = configuration.GetSection("ReverseProxy:Routes").GetChildren().Select(route => route.Key).ToList();

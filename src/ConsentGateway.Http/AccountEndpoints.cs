@@ -1,6 +1,7 @@
 using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Changes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,8 +11,9 @@ namespace ConsentGateway.Http;
 /// The API for apps and the account service (SPEC §4), written once: each method
 /// authenticates, authorizes, reads the input, calls one use case and maps the outcome.
 /// The self-hosted server maps them as endpoints; the Functions app calls them from triggers.
+/// Every accepted write answers the consistency token of the version it gave its subject.
 /// </summary>
-public sealed class AccountEndpoints(AccountService accounts)
+public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens tokens)
 {
     public async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ProblemHttpResult>> PutAccountAsync(HttpContext context, string userId)
     {
@@ -34,7 +36,7 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var (account, created, _) = outcome.Value!;
-        var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt.UtcDateTime, account.Revision);
+        var response = new AccountResponse(account.UserId, account.Country.ToString(), account.SignedUpAt.UtcDateTime, account.Revision, AccountToken(account));
         return created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
     }
 
@@ -47,7 +49,14 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var outcome = await CallAsync(context, ct => accounts.DeleteAccountAsync(userId, ct));
-        return outcome.Failure is { } failure ? Problems.From(failure) : TypedResults.NoContent();
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        // No body to carry it: the token is a header.
+        context.Response.Headers[ConsentHeaders.ConsistencyToken] = AccountToken(outcome.Value!);
+        return TypedResults.NoContent();
     }
 
     public async Task<Results<Ok<SettingResponse>, ProblemHttpResult>> GetSettingAsync(HttpContext context, string userId)
@@ -58,7 +67,7 @@ public sealed class AccountEndpoints(AccountService accounts)
             return denied;
         }
 
-        return Setting(context, await CallAsync(context, ct => accounts.GetSettingAsync(userId, ct)));
+        return Setting(context, await CallAsync(context, ct => accounts.GetSettingAsync(userId, ct)), null);
     }
 
     public async Task<Results<Ok<SettingResponse>, ProblemHttpResult>> PutSettingAsync(HttpContext context, string userId)
@@ -87,7 +96,9 @@ public sealed class AccountEndpoints(AccountService accounts)
         }
 
         var channel = caller!.IsUser(userId) ? ChangeChannel.User : ChangeChannel.Service;
-        return Setting(context, await CallAsync(context, ct => accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, ct)));
+        // The setting's version is all a decision needs to reflect of this write.
+        var changed = await CallAsync(context, ct => accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, ct));
+        return Setting(context, changed, view => tokens.Issue(SubjectKind.Account, userId, new SubjectVersion(0, view.Version)));
     }
 
     public async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistoryAsync(HttpContext context, string userId)
@@ -122,7 +133,8 @@ public sealed class AccountEndpoints(AccountService accounts)
             return Problems.From(failure);
         }
 
-        var device = new DeviceResponse(adId);
+        // Registered is the device's first version; a device with links is newer still.
+        var device = new DeviceResponse(adId, tokens.Issue(SubjectKind.Device, adId, SubjectVersion.OfDevice(0)));
         return outcome.Value ? TypedResults.Created((string?)null, device) : TypedResults.Ok(device);
     }
 
@@ -140,8 +152,9 @@ public sealed class AccountEndpoints(AccountService accounts)
             return Problems.From(failure);
         }
 
-        var link = new DeviceLinkResponse(adId, userId);
-        return outcome.Value ? TypedResults.Created((string?)null, link) : TypedResults.Ok(link);
+        var (created, version) = outcome.Value!;
+        var link = new DeviceLinkResponse(adId, userId, tokens.Issue(SubjectKind.Device, adId, version));
+        return created ? TypedResults.Created((string?)null, link) : TypedResults.Ok(link);
     }
 
     // Every use case goes through here: a store that does not answer is one outcome for all of them.
@@ -166,7 +179,8 @@ public sealed class AccountEndpoints(AccountService accounts)
         : allowed(caller) ? null
         : Problems.Forbidden("The token's scopes do not allow this call for this account.");
 
-    private static Results<Ok<SettingResponse>, ProblemHttpResult> Setting(HttpContext context, Outcome<SettingView> outcome)
+    /// <summary>The setting as answered; <paramref name="tokenOf"/> gives a change's consistency token (a read has none).</summary>
+    private static Results<Ok<SettingResponse>, ProblemHttpResult> Setting(HttpContext context, Outcome<SettingView> outcome, Func<SettingView, string>? tokenOf)
     {
         if (outcome.Failure is { } failure)
         {
@@ -175,8 +189,12 @@ public sealed class AccountEndpoints(AccountService accounts)
 
         var view = outcome.Value!;
         context.Response.Headers.ETag = ETags.Of(view.Version);
-        return TypedResults.Ok(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt?.UtcDateTime));
+        return TypedResults.Ok(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt?.UtcDateTime, tokenOf?.Invoke(view)));
     }
+
+    // An account's facts changed (created, moved, deleted): its revision is what a decision must reflect.
+    private string AccountToken(AccountRecord account) =>
+        tokens.Issue(SubjectKind.Account, account.UserId, new SubjectVersion(account.Revision, 0));
 
     private static string ChannelName(ChangeChannel channel) => channel == ChangeChannel.User ? "user" : "service";
 }

@@ -8,7 +8,7 @@ namespace ConsentGateway.Http;
 /// <summary>
 /// Maps the API as ASP.NET Core endpoints under <c>/api</c> (the self-hosted server). Answers come
 /// from the handlers' typed results; only what they cannot say is declared here: the bodies
-/// they read by hand and the problem statuses they may answer.
+/// they read by hand, the problem statuses they may answer and the headers of bodiless answers.
 /// </summary>
 public static class ConsentApi
 {
@@ -29,6 +29,7 @@ public static class ConsentApi
 
         accounts.MapDelete(ApiRoutes.Account, (AccountEndpoints e, HttpContext c, string userId) => e.DeleteAccountAsync(c, userId))
             .WithName("DeleteAccount").WithSummary("Delete an account: from then on it evaluates as unknown.")
+            .WithMetadata(new ResponseHeader(StatusCodes.Status204NoContent, ConsentHeaders.ConsistencyToken, "The consistency token of the deletion: pass it back (consistency.atLeastAsFresh, X-Consent-At-Least-As-Fresh) for an answer that reflects it."))
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         accounts.MapGet(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.GetSettingAsync(c, userId))

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ConsentGateway.Contracts;
 using ConsentGateway.Core;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 
@@ -23,12 +24,13 @@ public static class EvaluationBodies
     /// <summary>The longest data item name looked up; a longer one is unknown.</summary>
     private const int MaxItemNameLength = 64;
 
-    public static Outcome<BodyQuestion> ReadOne(ReadOnlySpan<byte> json, CompiledPolicy policy)
+    public static Outcome<BodyQuestion> ReadOne(ReadOnlySpan<byte> json, CompiledPolicy policy, ConsistencyTokens tokens)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(tokens);
         try
         {
-            return ReadOneUnchecked(json, policy);
+            return ReadOneUnchecked(json, policy, tokens);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException or null)
         {
@@ -36,12 +38,13 @@ public static class EvaluationBodies
         }
     }
 
-    public static Outcome<BodyQuestion[]> ReadBatch(ReadOnlySpan<byte> json, CompiledPolicy policy, int maxRequests)
+    public static Outcome<BodyQuestion[]> ReadBatch(ReadOnlySpan<byte> json, CompiledPolicy policy, ConsistencyTokens tokens, int maxRequests)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(tokens);
         try
         {
-            return ReadBatchUnchecked(json, policy, maxRequests);
+            return ReadBatchUnchecked(json, policy, tokens, maxRequests);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException or null)
         {
@@ -49,7 +52,7 @@ public static class EvaluationBodies
         }
     }
 
-    private static Outcome<BodyQuestion> ReadOneUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy)
+    private static Outcome<BodyQuestion> ReadOneUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy, ConsistencyTokens tokens)
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || ReadFields(ref reader, policy, At.Root) is not { } fields)
@@ -63,10 +66,10 @@ public static class EvaluationBodies
         }
 
         ThrowOnTrailingContent(ref reader);
-        return fields.Value.ToQuestion(policy, "The request");
+        return fields.Value.ToQuestion(policy, tokens, "The request");
     }
 
-    private static Outcome<BodyQuestion[]> ReadBatchUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy, int maxRequests)
+    private static Outcome<BodyQuestion[]> ReadBatchUnchecked(ReadOnlySpan<byte> json, CompiledPolicy policy, ConsistencyTokens tokens, int maxRequests)
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -138,7 +141,7 @@ public static class EvaluationBodies
         var questions = new BodyQuestion[requests.Count];
         for (var i = 0; i < questions.Length; i++)
         {
-            var question = requests[i].ToQuestion(policy, $"requests[{i}]");
+            var question = requests[i].ToQuestion(policy, tokens, $"requests[{i}]");
             if (question.Failure is { } failure)
             {
                 return failure;
@@ -182,6 +185,7 @@ public static class EvaluationBodies
                 Member.Via => ReadString(ref reader, path, out fields.Via),
                 Member.Country => ReadString(ref reader, path, out fields.Country),
                 Member.Subject => ReadSubject(ref reader, path, ref fields),
+                Member.Consistency => ReadConsistency(ref reader, path, out fields.Consistency),
                 _ => ReadData(ref reader, policy, path, out fields.Data),
             };
             if (problem is not null)
@@ -233,6 +237,46 @@ public static class EvaluationBodies
             {
                 return problem;
             }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>"consistency": { "atLeastAsFresh": "&lt;token&gt;" }</c>; null, or no token, asks for nothing more.</summary>
+    private static Failure? ReadConsistency(ref Utf8JsonReader reader, At path, out string? token)
+    {
+        token = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return Malformed(path.Consistency.ToString(), "an object with atLeastAsFresh");
+        }
+
+        var seen = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!NameIs(ref reader, "atLeastAsFresh"))
+            {
+                return UnknownField(ref reader, path.Consistency);
+            }
+
+            if (seen)
+            {
+                return Repeated(path.Consistency.ToString());
+            }
+
+            seen = true;
+            reader.Read();
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+            {
+                return Malformed(path.Consistency.ToString(), "an object whose atLeastAsFresh is a consistency token (a string)");
+            }
+
+            token = reader.GetString();
         }
 
         return null;
@@ -305,6 +349,7 @@ public static class EvaluationBodies
         : NameIs(ref reader, "id") ? Member.Id
         : NameIs(ref reader, "via") ? Member.Via
         : NameIs(ref reader, "country") ? Member.Country
+        : NameIs(ref reader, "consistency") ? Member.Consistency
         : Member.None;
 
     // Property names match in any case, as everywhere in the API (System.Text.Json's web defaults).
@@ -352,15 +397,17 @@ public static class EvaluationBodies
     private static Failure Malformed(string path, string expected) =>
         Failure.Invalid(ProblemCodes.MalformedJson, $"The body is not valid JSON for this endpoint: {path} must be {expected}.");
 
-    /// <summary>Where in the body a request is (its index in a batch), formatted only for a failure.</summary>
-    private readonly record struct At(int? Index, bool InSubject = false)
+    /// <summary>Where in the body a request is (its index in a batch, the object inside it), formatted only for a failure.</summary>
+    private readonly record struct At(int? Index, string? Inside = null)
     {
         public static At Root => default;
 
-        public At Subject => this with { InSubject = true };
+        public At Subject => this with { Inside = "subject" };
+
+        public At Consistency => this with { Inside = "consistency" };
 
         public override string ToString() =>
-            (Index is { } index ? $"$.requests[{index}]" : "$") + (InSubject ? ".subject" : string.Empty);
+            (Index is { } index ? $"$.requests[{index}]" : "$") + (Inside is null ? string.Empty : "." + Inside);
     }
 
     [Flags]
@@ -375,6 +422,7 @@ public static class EvaluationBodies
         Country = 32,
         UserId = 64,
         DeviceAdId = 128,
+        Consistency = 256,
     }
 
     /// <summary>A request's members as read, before validation.</summary>
@@ -386,16 +434,17 @@ public static class EvaluationBodies
         public string? UserId;
         public string? DeviceAdId;
         public string? Country;
+        public string? Consistency;
         public Outcome<DataSet> Data;
 
-        public readonly Outcome<BodyQuestion> ToQuestion(CompiledPolicy policy, string where)
+        public readonly Outcome<BodyQuestion> ToQuestion(CompiledPolicy policy, ConsistencyTokens tokens, string where)
         {
             if (Id is { Length: > EvaluationEndpoints.MaxCallerIdLength })
             {
                 return Failure.Invalid(ProblemCodes.InvalidRequestId, $"{where}: \"id\" is at most {EvaluationEndpoints.MaxCallerIdLength} characters.");
             }
 
-            var question = EvaluationQuestion.Create(policy, Partner, Via, UserId, DeviceAdId, Data, Country);
+            var question = Freshness.Demand(tokens, EvaluationQuestion.Create(policy, Partner, Via, UserId, DeviceAdId, Data, Country), Consistency);
             return question.Failure is { } failure
                 ? failure with { Detail = $"{where}: {failure.Detail}" }
                 : new BodyQuestion(question.Value, Id);

@@ -1,5 +1,6 @@
 using ConsentGateway.Contracts;
 using ConsentGateway.Core;
+using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +11,7 @@ namespace ConsentGateway.Http;
 /// The API for partner egress proxies (SPEC §4), written once for both hosts: authenticate the
 /// proxy, read and validate the question, check the proxy serves the partners it names, decide.
 /// </summary>
-public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lanes, ProxyAuthenticator proxies, DecisionJson json)
+public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lanes, ProxyAuthenticator proxies, DecisionJson json, ConsistencyTokens tokens)
 {
     public const int MaxBatchRequests = 1000;
 
@@ -33,7 +34,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
         }
 
         var policy = decisions.Policy;
-        var (asked, problem) = await JsonRequestBody.ReadAsync(context.Request, JsonRequestBody.MaxBytes, body => Parsed(EvaluationBodies.ReadOne(body, policy))).ConfigureAwait(false);
+        var (asked, problem) = await JsonRequestBody.ReadAsync(context.Request, JsonRequestBody.MaxBytes, body => Parsed(EvaluationBodies.ReadOne(body, policy, tokens))).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -56,7 +57,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
         }
 
         var policy = decisions.Policy;
-        var (asked, problem) = await JsonRequestBody.ReadAsync(context.Request, MaxBatchBytes, body => Parsed(EvaluationBodies.ReadBatch(body, policy, MaxBatchRequests))).ConfigureAwait(false);
+        var (asked, problem) = await JsonRequestBody.ReadAsync(context.Request, MaxBatchBytes, body => Parsed(EvaluationBodies.ReadBatch(body, policy, tokens, MaxBatchRequests))).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -88,13 +89,14 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
             || !TrySingle(headers, ConsentHeaders.User, out var userId, out problem)
             || !TrySingle(headers, ConsentHeaders.Device, out var deviceAdId, out problem)
             || !TrySingle(headers, ConsentHeaders.Data, out var data, out problem)
-            || !TrySingle(headers, ConsentHeaders.Country, out var country, out problem))
+            || !TrySingle(headers, ConsentHeaders.Country, out var country, out problem)
+            || !TrySingle(headers, ConsentHeaders.AtLeastAsFresh, out var freshness, out problem))
         {
             return problem;
         }
 
         var policy = decisions.Policy;
-        var question = EvaluationQuestion.Create(policy, partner, via, userId, deviceAdId, EvaluationQuestion.ParseDataList(policy, data), country);
+        var question = Freshness.Demand(tokens, EvaluationQuestion.Create(policy, partner, via, userId, deviceAdId, EvaluationQuestion.ParseDataList(policy, data), country), freshness);
         if (question.Failure is { } failure)
         {
             return Problems.From(failure);

@@ -35,6 +35,7 @@ public sealed class ConfigurationTests
         { ["--ConsentProxy:Routes:google:Fields:1:Path", "$.ip"], "ConsentProxy:Routes:google:Fields:1:Path: $.ip is classified twice" },
         { ["--ConsentProxy:Routes:google:PassThrough:0", "$.user.email"], "ConsentProxy:Routes:google:PassThrough:0: $.user.email is classified twice" },
         { ["--ConsentProxy:MaxBodyBytes", "0"], "ConsentProxy:MaxBodyBytes must be between" },
+        { ["--ConsentProxy:ConsistencyTokenHeader", "X Read After"], "ConsentProxy:ConsistencyTokenHeader must be a header name" },
         { ["--ConsentGateway:ProxyKey", ""], "ConsentGatewayClientOptions.ProxyKey is required" },
         { ["--ConsentGateway:BaseAddress", "consent-gateway.internal"], "ConsentGatewayClientOptions.BaseAddress must be an absolute http or https address" },
         { ["--ReverseProxy:Routes:unruled:ClusterId", "partner", "--ReverseProxy:Routes:unruled:Match:Path", "/x/{**rest}"], "ReverseProxy:Routes:unruled has no consent rule" },

@@ -135,12 +135,12 @@ internal sealed class ProxyUnderTest : IAsyncDisposable
 
     public static async Task<ProxyUnderTest> StartAsync() => await StartAsync(await RecordingServer.StartPartnerAsync());
 
-    /// <summary>The proxy in front of <paramref name="partner"/>, which it then owns.</summary>
-    public static async Task<ProxyUnderTest> StartAsync(RecordingServer partner)
+    /// <summary>The proxy in front of <paramref name="partner"/>, which it then owns; <paramref name="overrides"/> are further command-line settings.</summary>
+    public static async Task<ProxyUnderTest> StartAsync(RecordingServer partner, params string[] overrides)
     {
         var gateway = new FakeConsentGateway();
         var logs = new CapturedLogs();
-        var app = EgressProxyServer.Build([.. Arguments(partner.BaseAddress)], services =>
+        var app = EgressProxyServer.Build([.. Arguments(partner.BaseAddress), .. overrides], services =>
         {
             services.AddSingleton<IConsentGatewayClient>(gateway);
             services.AddSingleton<ILoggerProvider>(logs);

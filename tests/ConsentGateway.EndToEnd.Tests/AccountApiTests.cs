@@ -17,7 +17,7 @@ public class AccountApiTests(GatewayServer server) : IClassFixture<GatewayServer
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Contains("\"signedUpAt\":\"2021-03-01T00:00:00Z\"", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var account = await created.Content.ReadFromJsonAsync<AccountResponse>();
-        Assert.Equal(new AccountResponse(userId, "DE", new DateTime(2021, 3, 1, 0, 0, 0, DateTimeKind.Utc), 1), account);
+        Assert.Equal((userId, "DE", new DateTime(2021, 3, 1, 0, 0, 0, DateTimeKind.Utc), 1L), (account!.UserId, account.Country, account.SignedUpAt, account.Revision));
 
         using var same = await client.PutAsync($"/api/v1/accounts/{userId}", Json("""{"country":"DE","signedUpAt":"2021-03-01T00:00:00Z"}"""));
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
@@ -160,7 +160,8 @@ public class AccountApiTests(GatewayServer server) : IClassFixture<GatewayServer
         Assert.Equal(
             [HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.OK],
             [registered.StatusCode, again.StatusCode, linked.StatusCode, linkedAgain.StatusCode]);
-        Assert.Equal(new DeviceLinkResponse(adId, userId), await linked.Content.ReadFromJsonAsync<DeviceLinkResponse>());
+        var link = await linked.Content.ReadFromJsonAsync<DeviceLinkResponse>();
+        Assert.Equal((adId, userId), (link!.AdId, link.UserId));
     }
 
     [Fact]

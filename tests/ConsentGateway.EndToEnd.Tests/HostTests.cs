@@ -53,6 +53,40 @@ public class HostTests(GatewayServer server) : IClassFixture<GatewayServer>
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_consistency_tokens_of_writes_and_evaluations()
+    {
+        using var client = server.Client(null);
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        JsonElement Resolve(JsonElement schema) =>
+            schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1])
+            : schema.TryGetProperty("oneOf", out var oneOf) ? Resolve(oneOf.EnumerateArray().Single(s => s.TryGetProperty("$ref", out _)))
+            : schema;
+
+        JsonElement Answer(string path, string method, string status) =>
+            Resolve(paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+
+        // A member of every write's answer; required where the answer is a write's only.
+        foreach (var (path, status) in (IEnumerable<(string, string)>)[("/api/v1/accounts/{userId}", "201"), ("/api/v1/accounts/{userId}", "200"), ("/api/v1/devices/{adId}", "201"), ("/api/v1/devices/{adId}/accounts/{userId}", "200")])
+        {
+            var schema = Answer(path, "put", status);
+            Assert.True(schema.GetProperty("properties").TryGetProperty("consistencyToken", out _), $"{path} {status}");
+            Assert.Contains("consistencyToken", schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        }
+
+        Assert.True(Answer("/api/v1/accounts/{userId}/partner-sharing", "put", "200").GetProperty("properties").TryGetProperty("consistencyToken", out _));
+        // The deletion has no body: a header.
+        var deleted = paths.GetProperty("/api/v1/accounts/{userId}").GetProperty("delete").GetProperty("responses").GetProperty("204");
+        Assert.Equal("string", deleted.GetProperty("headers").GetProperty("X-Consent-Consistency-Token").GetProperty("schema").GetProperty("type").GetString());
+        // Evaluations (and each request of a batch) take one back.
+        var body = Resolve(paths.GetProperty("/api/v1/evaluate").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var consistency = Resolve(body.GetProperty("properties").GetProperty("consistency"));
+        Assert.True(consistency.GetProperty("properties").TryGetProperty("atLeastAsFresh", out _));
+    }
+
+    [Fact]
     public async Task The_scalar_page_is_served()
     {
         using var client = server.Client(null);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure.ServiceBus;
@@ -116,6 +117,36 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
         var deleted = await InvokeAsync(c => _functions.DeleteAccount(c.Request, "fn-owner"), "DELETE", service);
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.NoContent], [registered.Status, linked.Status, deleted.Status]);
+
+        // Each write answers its consistency token: in the body, or in a header where there is none.
+        var tokens = _services.GetRequiredService<ConsistencyTokens>();
+        SubjectVersion? Demand(string? token, SubjectKind kind, string id) => tokens.Parse(token).Value?.DemandFor(kind, id);
+        Assert.Equal(SubjectVersion.OfDevice(0), Demand(registered.Json.GetProperty("consistencyToken").GetString(), SubjectKind.Device, "fn-device"));
+        Assert.Equal(SubjectVersion.OfDevice(1), Demand(linked.Json.GetProperty("consistencyToken").GetString(), SubjectKind.Device, "fn-device"));
+        Assert.Equal(new SubjectVersion(2, 0), Demand(deleted.Headers[ConsentHeaders.ConsistencyToken], SubjectKind.Account, "fn-owner"));
+    }
+
+    [Fact]
+    public async Task A_write_s_token_is_taken_back_by_the_evaluation_functions_and_a_bad_one_is_a_400()
+    {
+        var created = await InvokeAsync(c => _functions.PutAccount(c.Request, "fn-fresh"), "PUT", Token("svc", Scopes.Accounts), """{"country":"SE","signedUpAt":"2022-01-01T00:00:00Z"}""");
+        var token = created.Json.GetProperty("consistencyToken").GetString()!;
+
+        Task<Answer> EvaluateAsync(string withToken) =>
+            InvokeAsync(c => _evaluations.Evaluate(c.Request), "POST", token: null, $$$"""{"partner":"google","subject":{"userId":"fn-fresh"},"data":["ip_address"],"consistency":{"atLeastAsFresh":"{{{withToken}}}"}}""", proxyKey: ProxyKey);
+        Task<Answer> CheckAsync(string withToken) =>
+            InvokeAsync(c => _evaluations.Check(c.Request), "GET", token: null, proxyKey: ProxyKey, headers: new()
+            {
+                ["X-Consent-Partner"] = "google",
+                ["X-Consent-User"] = "fn-fresh",
+                ["X-Consent-Data"] = "ip_address",
+                [ConsentHeaders.AtLeastAsFresh] = withToken,
+            });
+
+        Assert.Equal(HttpStatusCode.OK, (await EvaluateAsync(token)).Status);
+        Assert.NotEqual(HttpStatusCode.BadRequest, (await CheckAsync(token)).Status);
+        Assert.Equal("malformed-consistency-token", (await EvaluateAsync(token[..^2])).Json.GetProperty("code").GetString());
+        Assert.Equal("malformed-consistency-token", (await CheckAsync("ct1.x")).Json.GetProperty("code").GetString());
     }
 
     [Fact]

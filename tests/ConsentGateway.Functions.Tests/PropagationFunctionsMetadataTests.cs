@@ -137,6 +137,14 @@ public sealed class PropagationFunctionsMetadataTests
     }
 
     [Fact]
+    public void The_sample_settings_hold_no_consistency_token_key()
+    {
+        // Instances must share it, so it is a secret of the deployment (Key Vault), never in a sample.
+        Assert.Null(SampleConfiguration()["Consent:ConsistencyTokens:Key"]);
+        Assert.Null(SampleConfiguration()["Consent:ConsistencyTokens:PreviousKey"]);
+    }
+
+    [Fact]
     public async Task The_sample_settings_pass_the_publishers_start_checks()
     {
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();

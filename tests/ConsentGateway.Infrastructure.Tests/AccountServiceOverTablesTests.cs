@@ -158,8 +158,8 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
     {
         await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct);
 
-        Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
-        Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+        Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value!.Created);
+        Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value!.Created);
 
         Assert.Equal(["d1"], await new TableAccountStore(_accountsTable).GetLinkedDevicesAsync("u1", Ct));
         Assert.Equal(["u1"], (await new TableDeviceStore(_devicesTable).FindAsync("d1", Ct))!.LinkedUserIds);
@@ -171,7 +171,7 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         Assert.Null((await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct)).Failure);
         Assert.Null((await _service.ChangeSettingAsync("u1", true, expectedVersion: 0, ChangeChannel.User, Ct)).Failure);
         Assert.True((await _service.RegisterDeviceAsync("d1", Ct)).Value);
-        Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+        Assert.True((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value!.Created);
 
         var notices = _publisher.Notices;
         Assert.Equal(
@@ -186,7 +186,7 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         Assert.Equal(FailureKind.NotFound, (await _service.ChangeSettingAsync("nobody", false, expectedVersion: null, ChangeChannel.User, Ct)).Failure?.Kind);
         Assert.False((await _service.RegisterAccountAsync("u1", "DE", "2021-03-01T12:00:00Z", Ct)).Value!.Changed);
         Assert.False((await _service.RegisterDeviceAsync("d1", Ct)).Value);
-        Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value);
+        Assert.False((await _service.LinkDeviceAsync("d1", "u1", Ct)).Value!.Created);
 
         Assert.Equal(notices, _publisher.Notices);
         Assert.Equal(pending.Keys.Order(StringComparer.Ordinal), (await PendingAsync()).Keys.Order(StringComparer.Ordinal));

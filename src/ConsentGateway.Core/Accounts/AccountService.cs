@@ -230,13 +230,13 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
     }
 
     /// <summary>
-    /// Links a device to an account that logged in on it (registering the device if needed);
-    /// <c>true</c> if the link is new. A new link beyond <see cref="AccountsOptions.MaxAccountsPerDevice"/>
+    /// Links a device to an account that logged in on it (registering the device if needed), and
+    /// says whether the link is new and the device's version with it. A new link beyond <see cref="AccountsOptions.MaxAccountsPerDevice"/>
     /// is refused and writes nothing. Links of one device queue inside one process, so the limit
     /// holds there; links racing from several processes may pass it by a few, and such a device
     /// then denies (docs/storage.md).
     /// </summary>
-    public async Task<Outcome<bool>> LinkDeviceAsync(string adId, string userId, CancellationToken cancellationToken)
+    public async Task<Outcome<DeviceLink>> LinkDeviceAsync(string adId, string userId, CancellationToken cancellationToken)
     {
         if ((Identifiers.CheckDeviceId(adId) ?? Identifiers.CheckUserId(userId)) is { } invalidId)
         {
@@ -256,17 +256,24 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             return TooManyLinkedAccounts(limits.Value.MaxAccountsPerDevice);
         }
 
-        return await AnnounceAsync(ChangeKind.Device, adId, userId, () => WriteLinkAsync(adId, userId, cancellationToken), linked => linked ? 0 : null, cancellationToken).ConfigureAwait(false);
+        return await AnnounceAsync(ChangeKind.Device, adId, userId, () => WriteLinkAsync(adId, userId, cancellationToken), link => link.Created ? 0 : null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Outcome<bool>> WriteLinkAsync(string adId, string userId, CancellationToken cancellationToken)
+    private async Task<Outcome<DeviceLink>> WriteLinkAsync(string adId, string userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
 
         // Account side first: a crash in between leaves an index entry without the link, which
         // only makes later projections look at one device too many, never too few.
         await accounts.AddDeviceLinkAsync(userId, adId, now, cancellationToken).ConfigureAwait(false);
-        return await devices.LinkAsync(adId, userId, now, cancellationToken).ConfigureAwait(false);
+        var created = await devices.LinkAsync(adId, userId, now, cancellationToken).ConfigureAwait(false);
+
+        // The links as they are now, read after the write: another process may have linked the
+        // device meanwhile, and a count taken before would then let a projection without this
+        // link pass for one with it. Links are never removed, so a row with at least this many has it.
+        var device = await devices.FindAsync(adId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The device store lost a device it has just linked.");
+        return new DeviceLink(created, SubjectVersion.OfDevice(device.LinkedUserIds.Count));
     }
 
     /// <summary>

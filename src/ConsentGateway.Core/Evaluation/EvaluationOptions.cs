@@ -23,13 +23,6 @@ public sealed class EvaluationOptions
     public int MaxCachedSubjects { get; set; } = 1_000_000;
 
     /// <summary>
-    /// Whether this instance learns of changes only from the change log (the Functions app, where
-    /// other instances project too) rather than from its own projector (the self-host, the only
-    /// projector of its store). Set by the host, not by configuration.
-    /// </summary>
-    internal bool FollowsChangeLog { get; set; }
-
-    /// <summary>
     /// The key of the HMAC that pseudonymises user and device ids in decision logs. Without one,
     /// a random key per process is used: hashes then correlate only within one process.
     /// </summary>

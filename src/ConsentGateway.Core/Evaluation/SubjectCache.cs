@@ -14,10 +14,10 @@ namespace ConsentGateway.Core.Evaluation;
 /// its accounts, whose facts are read through their own entries), with the version of the row it
 /// was read from. An entry does not expire by age: it goes when the row changes, told by the
 /// projector in process (<see cref="OnProjected"/>) or by the change log watcher, and when memory
-/// is full (least recently used first). It is trusted while the changes are known up to the
-/// decision budget: always on the self-host, whose projector tells it of every change; on Azure
-/// for the budget after the watcher's last complete read, or after the entry's own read
-/// (ADR 9). A miss is read through the caller's <see cref="ReadLane"/>; concurrent misses of
+/// is full (least recently used first). It is trusted while it is fresh within the decision
+/// budget: since its read began, or since the host last said it knows every change up to then
+/// (<see cref="ChangesWatchedThrough"/>: on the self-host every projected change whose older
+/// changes are all projected in time, on Azure the change log watcher's last complete read; ADR 9). A miss is read through the caller's <see cref="ReadLane"/>; concurrent misses of
 /// one subject share one read. A read that fails or outlasts the store timeout answers
 /// <see cref="LookupStatus.Unavailable"/>, which the evaluator turns into a deny.
 /// </summary>
@@ -79,12 +79,8 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
     /// <summary>Entries held.</summary>
     public int Count => _accounts.Count + _devices.Count;
 
-    /// <summary>
-    /// Up to when (a <see cref="TimeProvider"/> timestamp) every change is known to this cache:
-    /// now on the self-host; on Azure the start of the change log watcher's last complete read,
-    /// less the log's visibility lag (0 before the first).
-    /// </summary>
-    public long ChangesKnownThrough => _options.FollowsChangeLog ? Volatile.Read(ref _watchedThrough) : _time.GetTimestamp();
+    /// <summary>Up to when (a <see cref="TimeProvider"/> timestamp) every change is known to this cache (0 before the host first says).</summary>
+    public long ChangesKnownThrough => Volatile.Read(ref _watchedThrough);
 
     /// <param name="demand">The version a consistency token demands of this account, if any: an older entry is not used, the account is read from its source.</param>
     public ValueTask<Fresh<AccountLookup>> GetAccountAsync(string userId, ReadLane lane, SubjectVersion? demand, CancellationToken cancellationToken) =>
@@ -114,7 +110,7 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
         }
     }
 
-    /// <summary>The change log watcher has seen every change up to <paramref name="timestamp"/>.</summary>
+    /// <summary>Every change accepted up to <paramref name="timestamp"/> has been told to this cache (it never goes back).</summary>
     public void ChangesWatchedThrough(long timestamp)
     {
         long current;

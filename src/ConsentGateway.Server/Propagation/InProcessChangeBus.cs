@@ -31,16 +31,29 @@ public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
     // Intents whose delivery is running or waiting out its redelivery pause: how many times.
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
 
+    // Intents published and not yet projected (given up on too: repair publishes them again), with when they were accepted.
+    private readonly Dictionary<string, DateTimeOffset> _unprojected = new(StringComparer.Ordinal);
+
     public Task PublishAsync(ChangeNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
         var delivery = new Delivery(notice.ToJson(), ChangeNotice.KindName(notice.Kind) + "/" + notice.Key, notice.IntentId, 0);
         lock (_lock)
         {
+            _unprojected.TryAdd(notice.IntentId, notice.AcceptedAt);
             Enqueue(delivery);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>When the oldest change published here and not yet projected was accepted; <c>null</c> when every one is projected.</summary>
+    public DateTimeOffset? OldestUnprojected()
+    {
+        lock (_lock)
+        {
+            return _unprojected.Count == 0 ? null : _unprojected.Values.Min();
+        }
     }
 
     /// <summary>
@@ -93,14 +106,21 @@ public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
         }
     }
 
-    /// <summary>The deliveries are over (projected, malformed or given up): their intents are no longer in flight here.</summary>
-    internal void Settle(IEnumerable<Delivery> deliveries)
+    /// <summary>
+    /// The deliveries are over (<paramref name="projected"/>, or given up): their intents are no
+    /// longer in flight here; one given up on is still unprojected until repair's notice of it is.
+    /// </summary>
+    internal void Settle(IEnumerable<Delivery> deliveries, bool projected)
     {
         lock (_lock)
         {
             foreach (var delivery in deliveries)
             {
                 Land(delivery);
+                if (projected)
+                {
+                    _unprojected.Remove(delivery.IntentId);
+                }
             }
         }
     }

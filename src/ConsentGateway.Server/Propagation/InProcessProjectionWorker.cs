@@ -45,12 +45,12 @@ public sealed partial class InProcessProjectionWorker(
         try
         {
             await consumer.ConsumeTogetherAsync([.. turn.Select(d => new NoticeDelivery(d.Body, d.DeliveryCount))], maxDeliveryCount, stoppingToken).ConfigureAwait(false);
-            bus.Settle(turn);
+            bus.Settle(turn, projected: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             LogRedelivery(logger, ex, turn.Count);
-            bus.Settle(turn.Where(d => d.DeliveryCount >= maxDeliveryCount));
+            bus.Settle(turn.Where(d => d.DeliveryCount >= maxDeliveryCount), projected: false);
             foreach (var delivery in turn.Where(d => d.DeliveryCount < maxDeliveryCount))
             {
                 _ = RedeliverLaterAsync(delivery, stoppingToken);

@@ -9,7 +9,8 @@ public static class InProcessPropagationServiceCollectionExtensions
     /// <summary>
     /// Propagation inside the process, the self-host's transport: the in-process bus as the
     /// publisher port (the same contract as Service Bus), the worker that hands its notices to
-    /// the shared consumer, and the background repair.
+    /// the shared consumer, the background repair, and the watermark that tells the decision
+    /// cache how far it knows every change.
     /// </summary>
     public static IServiceCollection AddInProcessPropagation(this IServiceCollection services)
     {
@@ -18,6 +19,8 @@ public static class InProcessPropagationServiceCollectionExtensions
         services.TryAddSingleton<INoticesInFlight>(provider => provider.GetRequiredService<InProcessChangeBus>());
         services.AddHostedService<InProcessProjectionWorker>();
         services.AddHostedService<RepairWorker>();
+        services.TryAddSingleton<ProjectionWatermark>();
+        services.AddHostedService(provider => provider.GetRequiredService<ProjectionWatermark>());
         return services;
     }
 }

@@ -45,7 +45,7 @@ public sealed class LinkedAccountsTests : IDisposable
     {
         for (var i = 0; i < Limit; i++)
         {
-            Assert.True((await LinkAsync("d1", $"u{i}")).Value);
+            Assert.True((await LinkAsync("d1", $"u{i}")).Value!.Created);
         }
 
         await _service.RegisterAccountAsync("one-too-many", "DE", "2021-03-01T00:00:00Z", default);
@@ -67,8 +67,24 @@ public sealed class LinkedAccountsTests : IDisposable
             await LinkAsync("d1", $"u{i}");
         }
 
-        Assert.False((await LinkAsync("d1", "u0")).Value);
-        Assert.True((await LinkAsync("d2", "u0")).Value);
+        Assert.False((await LinkAsync("d1", "u0")).Value!.Created);
+        Assert.True((await LinkAsync("d2", "u0")).Value!.Created);
+    }
+
+    [Fact]
+    public async Task A_link_answers_the_device_version_with_every_link_so_far_and_its_projection_has_it()
+    {
+        var first = (await LinkAsync("d1", "u0")).Value!;
+        // Another process links the device: the next link counts that one too.
+        await _devices.LinkAsync("d1", "u-elsewhere", DateTimeOffset.UnixEpoch, default);
+        var second = (await LinkAsync("d1", "u1")).Value!;
+        var again = (await LinkAsync("d1", "u0")).Value!;
+        await DeliverAllAsync();
+
+        Assert.Equal(new DeviceLink(true, SubjectVersion.OfDevice(1)), first);
+        Assert.Equal(new DeviceLink(true, SubjectVersion.OfDevice(3)), second);
+        Assert.Equal(new DeviceLink(false, SubjectVersion.OfDevice(3)), again);
+        Assert.True(_projections.Device("d1")!.Version.IsAtLeast(second.DeviceVersion));
     }
 
     [Fact]
@@ -142,7 +158,7 @@ public sealed class LinkedAccountsTests : IDisposable
         Assert.True(new AccountsOptionsValidator().Validate(null, new AccountsOptions()).Succeeded);
     }
 
-    private async Task<Outcome<bool>> LinkAsync(string adId, string userId)
+    private async Task<Outcome<DeviceLink>> LinkAsync(string adId, string userId)
     {
         if (await _accounts.FindAsync(userId, default) is null)
         {

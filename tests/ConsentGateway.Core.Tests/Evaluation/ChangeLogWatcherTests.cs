@@ -32,7 +32,7 @@ public sealed class ChangeLogWatcherTests : IDisposable
             new InMemoryAccountStore(),
             new InMemoryDeviceStore(),
             _time,
-            Options.Create(new EvaluationOptions { FollowsChangeLog = true }),
+            Options.Create(new EvaluationOptions()),
             Options.Create(new PropagationOptions { StalenessBound = Bound }),
             Options.Create(new AccountsOptions()),
             new EvaluationMetrics(_meters),

@@ -43,25 +43,26 @@ public sealed class DecisionServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task The_ttl_is_the_whole_decision_budget_while_the_projector_tells_the_cache_of_every_change()
+    public async Task The_ttl_is_the_whole_decision_budget_while_the_host_knows_every_change()
     {
         await PutAccountAsync("u1", setting: true);
         await PutDeviceAsync("d1", "u1");
 
         var fresh = await _decisions.DecideAsync(Ask("google", userId: "u1"), Lane, default);
         _time.Advance(TimeSpan.FromSeconds(2));
+        _cache.ChangesWatchedThrough(_time.GetTimestamp());
         var both = await _decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
 
-        // The budget is 5 s (a quarter of 20 s); entries do not age on the self-host.
+        // The budget is 5 s (a quarter of 20 s); entries do not age while the host keeps up.
         Assert.Equal(5, fresh.TtlSeconds);
         Assert.Equal(5, both.TtlSeconds);
         Assert.Equal(DecisionOutcome.Allow, both.Decision.Outcome);
     }
 
     [Fact]
-    public async Task Following_the_change_log_the_ttl_is_what_is_left_of_the_budget_for_the_least_fresh_entry()
+    public async Task Without_word_from_the_host_the_ttl_is_what_is_left_of_the_budget_for_the_least_fresh_entry()
     {
-        var evaluation = Options.Create(new EvaluationOptions { FollowsChangeLog = true });
+        var evaluation = Options.Create(new EvaluationOptions());
         var cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
         var decisions = new DecisionService(Policy, cache, new DecisionLog(NullLoggerFactory.Instance, evaluation), new EvaluationMetrics(_meters), _time);
         await PutAccountAsync("u1", setting: true);
@@ -71,7 +72,7 @@ public sealed class DecisionServiceTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(2));
         var both = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
 
-        // The user entry was read 2 s ago and the watch has not read the log since: 3 s are left.
+        // The user entry was read 2 s ago and the host has not said since that it knows every change: 3 s are left.
         Assert.Equal(3, both.TtlSeconds);
     }
 

@@ -45,18 +45,41 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task On_the_self_host_an_entry_does_not_expire_by_age()
+    public async Task An_entry_does_not_expire_by_age_while_the_host_keeps_saying_it_knows_every_change()
     {
         _store.Put(Account("u1", setting: true));
 
         var first = await GetAsync("u1");
-        _time.Advance(_cache.Budget * 100);
+        for (var i = 0; i < 100; i++)
+        {
+            _time.Advance(_cache.Budget / 2);
+            _cache.ChangesWatchedThrough(_time.GetTimestamp());
+        }
+
         var later = await GetAsync("u1");
 
         Assert.Equal((LookupStatus.Found, true), (first.Value.Status, first.Value.Facts.Setting));
         Assert.Equal(true, later.Value.Facts.Setting);
         Assert.Equal(1, _store.Reads("u1"));
         Assert.Equal(_cache.Budget, _cache.RemainingTrust(later.FreshAsOf));
+    }
+
+    [Fact]
+    public async Task Without_word_from_the_host_an_entry_is_trusted_for_the_budget_from_its_read()
+    {
+        _store.Put(Account("u1", setting: true));
+        await GetAsync("u1");
+
+        _time.Advance(_cache.Budget - TimeSpan.FromMilliseconds(1));
+        var within = await GetAsync("u1");
+        var (trustLeft, readsWithin) = (_cache.RemainingTrust(within.FreshAsOf), _store.Reads("u1"));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var after = await GetAsync("u1");
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1), trustLeft);
+        Assert.Equal(1, readsWithin);
+        Assert.Equal(LookupStatus.Found, after.Value.Status);
+        Assert.Equal(2, _store.Reads("u1"));
     }
 
     [Fact]
@@ -287,9 +310,8 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task Following_the_change_log_an_entry_is_trusted_for_the_budget_after_the_last_complete_read_of_it()
+    public async Task An_entry_is_trusted_for_the_budget_after_the_last_time_the_host_knew_every_change()
     {
-        _cache = Cache(new EvaluationOptions { FollowsChangeLog = true });
         _store.Put(Account("u1", setting: true));
         await GetAsync("u1");
 
@@ -338,16 +360,15 @@ public sealed class SubjectCacheTests : IDisposable
             await GetAsync($"u{i}");
         }
 
-        // The first hundred are asked about again, then 500 new subjects push the cache over its size.
-        for (var i = 0; i < 100; i++)
-        {
-            await GetAsync($"u{i}");
-        }
-
+        // 500 subjects asked about once push the cache over its size while the first hundred keep being asked about.
         for (var i = 1000; i < 1500; i++)
         {
             _store.Put(Account($"u{i}", setting: true));
             await GetAsync($"u{i}");
+            for (var hot = 0; hot < 100; hot++)
+            {
+                await GetAsync($"u{hot}");
+            }
         }
 
         await WaitForAsync(() => ValueTask.FromResult(_cache.Count), count => count <= 1000);

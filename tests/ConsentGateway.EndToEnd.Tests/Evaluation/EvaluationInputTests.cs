@@ -59,6 +59,11 @@ public class EvaluationInputTests(GatewayServer server) : IClassFixture<GatewayS
         ["empty user id"] = (JsonType, """{"partner":"google","subject":{"userId":""},"data":["ip_address"]}""", 400, null),
         ["device id starting with '-'"] = (JsonType, """{"partner":"google","subject":{"deviceAdId":"-abc"},"data":["ip_address"]}""", 400, null),
         ["device id with a space"] = (JsonType, """{"partner":"google","subject":{"userId":"u-input","deviceAdId":"a b"},"data":["ip_address"]}""", 400, null),
+        ["consistency not an object"] = (JsonType, """{"partner":"google","subject":{"userId":"u-input"},"data":["ip_address"],"consistency":"ct1.x"}""", 400, "malformed-json"),
+        ["unknown property in consistency"] = (JsonType, """{"partner":"google","subject":{"userId":"u-input"},"data":["ip_address"],"consistency":{"atMostAsStale":"ct1.x"}}""", 400, "unknown-field"),
+        ["token not a string"] = (JsonType, """{"partner":"google","subject":{"userId":"u-input"},"data":["ip_address"],"consistency":{"atLeastAsFresh":1}}""", 400, "malformed-json"),
+        ["malformed token"] = (JsonType, """{"partner":"google","subject":{"userId":"u-input"},"data":["ip_address"],"consistency":{"atLeastAsFresh":"ct1.not-a-token"}}""", 400, "malformed-consistency-token"),
+        ["empty token"] = (JsonType, """{"partner":"google","subject":{"userId":"u-input"},"data":["ip_address"],"consistency":{"atLeastAsFresh":""}}""", 400, "malformed-consistency-token"),
     };
 
     // name -> (content type, body, status, code when the contract names it)
@@ -75,6 +80,7 @@ public class EvaluationInputTests(GatewayServer server) : IClassFixture<GatewayS
         ["unknown property beside the requests"] = (JsonType, $$"""{"requests":[{{Valid}}],"mode":"fast"}""", 400, "unknown-field"),
         ["truncated JSON"] = (JsonType, """{"requests":[{"partner":""", 400, "malformed-json"),
         ["text/plain body"] = ("text/plain", $$"""{"requests":[{{Valid}}]}""", 415, null),
+        ["one item with a malformed token"] = (JsonType, """{"requests":[{"partner":"google","subject":{"userId":"u1"},"data":["ip_address"]},{"partner":"google","subject":{"userId":"u1"},"data":["ip_address"],"consistency":{"atLeastAsFresh":"ct1.AAAA"}}]}""", 400, "malformed-consistency-token"),
     };
 
     // name -> the request's X-Consent-* headers (besides the key), in order; a name may repeat.
@@ -101,6 +107,8 @@ public class EvaluationInputTests(GatewayServer server) : IClassFixture<GatewayS
         ["data twice"] = [("X-Consent-Partner", "google"), ("X-Consent-User", "u-input"), ("X-Consent-Data", "ip_address"), ("X-Consent-Data", "mobile_ad_id")],
         ["via twice"] = [("X-Consent-Partner", "google"), ("X-Consent-Via", "facebook"), ("X-Consent-Via", "google"), ("X-Consent-User", "u-input"), ("X-Consent-Data", "ip_address")],
         ["country twice"] = [("X-Consent-Partner", "google"), ("X-Consent-Device", "d-input"), ("X-Consent-Data", "ip_address"), ("X-Consent-Country", "DE"), ("X-Consent-Country", "US")],
+        ["malformed token"] = [("X-Consent-Partner", "google"), ("X-Consent-User", "u-input"), ("X-Consent-Data", "ip_address"), ("X-Consent-At-Least-As-Fresh", "ct1.not-a-token")],
+        ["token twice"] = [("X-Consent-Partner", "google"), ("X-Consent-User", "u-input"), ("X-Consent-Data", "ip_address"), ("X-Consent-At-Least-As-Fresh", "ct1.AAAA"), ("X-Consent-At-Least-As-Fresh", "ct1.AAAA")],
     };
 
     // name -> a request nobody should send; whatever it is answered, it is not a 5xx and the server stays up.

@@ -106,6 +106,24 @@ public sealed class NginxCheckTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_check_with_a_consistency_token_is_sent_with_it_past_the_cache_and_its_answer_is_kept_for_the_question()
+    {
+        KeyValuePair<string, string>[] token = [new("X-Consent-At-Least-As-Fresh", "ct1.a-write-s-token")];
+
+        var cached = await _nginx.SendAsync(GoogleRoute, "allow-30");
+        await _nginx.SendAsync(GoogleRoute, "allow-30");
+        var fresh = await _nginx.SendAsync(GoogleRoute, "allow-30", extraHeaders: token);
+        var after = await _nginx.SendAsync(GoogleRoute, "allow-30");
+
+        Assert.Equal(2, ChecksAbout("allow-30"));
+        Assert.Equal(["ct1.a-write-s-token"], _gateway.Requests.Select(r => r.Headers.GetValueOrDefault("X-Consent-At-Least-As-Fresh")).OfType<string>());
+        Assert.NotEqual(cached.DecisionId, fresh.DecisionId);
+        Assert.Equal(fresh.DecisionId, after.DecisionId);
+        Assert.Equal(4, _partner.Requests.Count);
+        Assert.All(_partner.Requests, request => Assert.Empty(request.ConsentHeaders));
+    }
+
+    [Fact]
     public async Task The_gateway_is_sent_only_the_consent_headers_with_the_key_and_partner_of_the_configuration()
     {
         KeyValuePair<string, string>[] callerHeaders =

@@ -1,0 +1,7 @@
+namespace ConsentGateway.Http;
+
+/// <summary>
+/// Endpoint metadata: a header the answer of <paramref name="StatusCode"/> carries. Typed results
+/// say the status and body but not headers, so the self-host's OpenAPI document reads them from here.
+/// </summary>
+public sealed record ResponseHeader(int StatusCode, string Name, string Description);
