@@ -55,6 +55,8 @@ public class GatewayServer : IAsyncLifetime
 
     public string ProjectionsTable { get; init; } = AzuriteServer.UniqueTableName("projections");
 
+    public string ChangeLogTable { get; init; } = AzuriteServer.UniqueTableName("changelog");
+
     /// <summary>The staleness bound the server runs with: the self-host's default.</summary>
     public TimeSpan StalenessBound { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -135,6 +137,7 @@ public class GatewayServer : IAsyncLifetime
             DevicesTable = DevicesTable,
             IntentsTable = IntentsTable,
             ProjectionsTable = ProjectionsTable,
+            ChangeLogTable = ChangeLogTable,
             StalenessBound = StalenessBound,
             PolicyPath = PolicyPath,
             ProxyKey = ProxyKey,
@@ -210,6 +213,7 @@ public class GatewayServer : IAsyncLifetime
             "--Consent:Storage:DevicesTable", DevicesTable,
             "--Consent:Storage:IntentsTable", IntentsTable,
             "--Consent:Storage:ProjectionsTable", ProjectionsTable,
+            "--Consent:Storage:ChangeLogTable", ChangeLogTable,
         ]
         : RouteStorage is null
             ? ["--Consent:Storage:Provider", nameof(StorageProvider.Sqlite), "--Consent:Storage:SqlitePath", SqlitePath]

@@ -54,5 +54,9 @@ public sealed class EvaluationMetrics : IDisposable
 
     public void Evicted() => _evictions.Add(1);
 
+    /// <summary>Reports <c>consent.evaluation.changes_lag</c>: how far behind the cache's knowledge of changes is.</summary>
+    public void ObserveChangesLag(Func<double> seconds) =>
+        _meter.CreateObservableGauge("consent.evaluation.changes_lag", seconds, unit: "s", description: "Time since the decision cache last knew every change (the change log watch or the self-host's projection); beyond the decision budget, entries are no longer trusted.");
+
     public void Dispose() => _meter.Dispose();
 }

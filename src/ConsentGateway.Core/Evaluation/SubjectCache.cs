@@ -64,6 +64,7 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
             DeviceLookup.Unavailable,
             async (adId, token) => await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is { } row ? Device(row.Value, maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None),
             async (adId, token) => await deviceSource.FindAsync(adId, token).ConfigureAwait(false) is { } device ? Device(DeviceProjection.Of(device, maxAccounts), maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None));
+        metrics.ObserveChangesLag(() => ChangesKnownThrough == 0 ? double.NaN : time.GetElapsedTime(ChangesKnownThrough).TotalSeconds);
     }
 
     /// <summary>How far behind the changes a decision may be, this cache's lag and a proxy's reuse of the answer together.</summary>

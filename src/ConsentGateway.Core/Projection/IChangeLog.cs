@@ -20,7 +20,10 @@ public interface IChangeLog
     /// <summary>The position of a reader that starts now: it will see every change appended from now on.</summary>
     Task<ChangeLogPosition> GetHeadAsync(CancellationToken cancellationToken);
 
-    /// <summary>At most <paramref name="maxChanges"/> changes appended after <paramref name="position"/>, oldest first.</summary>
+    /// <summary>
+    /// At most <paramref name="maxChanges"/> changes appended after <paramref name="position"/>,
+    /// oldest first, and repeats of some given before it (Table Storage reads back a window; those do not count).
+    /// </summary>
     Task<ChangeLogPage> ReadAsync(ChangeLogPosition position, int maxChanges, CancellationToken cancellationToken);
 
     /// <summary>Removes the changes appended before <paramref name="olderThan"/>; returns how many.</summary>
