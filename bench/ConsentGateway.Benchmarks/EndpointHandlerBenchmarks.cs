@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using ConsentGateway.Contracts;
+using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Http;
@@ -9,6 +10,7 @@ using ConsentGateway.Testing.InMemory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ConsentGateway.Benchmarks;
 
@@ -29,6 +31,13 @@ public class EndpointHandlerBenchmarks
     private DefaultHttpContext _context = null!;
     private byte[] _batchBody = null!;
 
+    /// <summary>
+    /// Whether a provider takes decision events at Information (one that drops them): what the
+    /// decision log costs the gateway itself, the subject hashes; a real sink adds its own cost.
+    /// </summary>
+    [Params(false, true)]
+    public bool DecisionsLogged { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -48,9 +57,17 @@ public class EndpointHandlerBenchmarks
         _batchBody = Encoding.UTF8.GetBytes("{\"requests\":[" + string.Join(',', Enumerable.Range(0, BatchSize).Select(i =>
             $$"""{"id":"r{{i}}","partner":"google","subject":{"userId":"u{{i}}"},"data":["ip_address","mobile_ad_id"]}""")) + "]}");
         _services = new ServiceCollection()
-            .AddLogging()
+            .AddLogging(logging =>
+            {
+                if (DecisionsLogged)
+                {
+                    logging.AddProvider(new DroppingLoggerProvider());
+                }
+            })
             .AddMetrics()
             .AddSingleton<IProjectionStore>(projections)
+            .AddSingleton<IAccountStore, InMemoryAccountStore>()
+            .AddSingleton<IDeviceStore, InMemoryDeviceStore>()
             .AddConsentCore(configuration)
             .AddConsentHttp(configuration)
             .BuildServiceProvider();

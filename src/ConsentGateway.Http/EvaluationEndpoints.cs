@@ -22,6 +22,9 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
     /// <summary>The longest caller id a request may carry (echoed in its result).</summary>
     public const int MaxCallerIdLength = 256;
 
+    // A check's answer is written into the response at once, so one result serves every check.
+    private static readonly Results<CheckResult, ProblemHttpResult> Checked = CheckResult.Written;
+
     public async Task<Results<DecisionJsonResult<DecisionResponse>, ProblemHttpResult>> EvaluateAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -77,7 +80,8 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
         var headers = context.Request.Headers;
         if (proxies.Authenticate(headers[ConsentHeaders.Key]) is not { } proxy)
         {
-            return CheckResult.Unauthorized();
+            CheckResult.WriteUnauthorized(context);
+            return Checked;
         }
 
         if (!TrySingle(headers, ConsentHeaders.Partner, out var partner, out var problem)
@@ -100,10 +104,12 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
 
         if (!MayAsk(proxy, question.Value))
         {
-            return CheckResult.NotAllowed();
+            CheckResult.WriteNotAllowed(context);
+            return Checked;
         }
 
-        return CheckResult.Of(await decisions.DecideAsync(question.Value, lanes.For(proxy.Name), context.RequestAborted).ConfigureAwait(false));
+        CheckResult.WriteDecision(context, await decisions.DecideAsync(question.Value, lanes.For(proxy.Name), context.RequestAborted).ConfigureAwait(false));
+        return Checked;
     }
 
     /// <summary>The questions of a batch as they were read, without copying them.</summary>
