@@ -24,4 +24,12 @@ public static class ApiRoutes
     public const string EvaluateBatchPath = "/" + Prefix + "/" + EvaluateBatch;
     public const string CheckPath = "/" + Prefix + "/v1/check";
     public const string PolicyPath = "/" + Prefix + "/" + Policy;
+
+    /// <summary>Operations, outside the API: the self-host serves them at the root, the Functions host below its route prefix (<c>/api/health/…</c>).</summary>
+    public const string HealthLive = "health/live";
+
+    public const string HealthReady = "health/ready";
+
+    public const string HealthLivePath = "/" + HealthLive;
+    public const string HealthReadyPath = "/" + HealthReady;
 }

@@ -1,4 +1,6 @@
+using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using ConsentGateway.Http;
 using Scalar.AspNetCore;
 
@@ -33,6 +35,8 @@ public static class ConsentServer
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapConsentApi();
+        app.MapHealthChecks(ApiRoutes.HealthLivePath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ApiRoutes.HealthReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         return app;
     }
 }

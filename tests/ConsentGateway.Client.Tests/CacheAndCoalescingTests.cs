@@ -102,14 +102,7 @@ public sealed class CacheAndCoalescingTests
     public async Task Twenty_concurrent_identical_questions_make_one_http_call()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var echo = FakeHandler.Echoing(ttlSeconds: 0);
-        using var invoker = new HttpMessageInvoker(echo);
-        var handler = new FakeHandler(async (request, body, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            using var forwarded = new HttpRequestMessage(request.Method, request.RequestUri) { Content = new StringContent(body) };
-            return await invoker.SendAsync(forwarded, ct);
-        });
+        var handler = FakeHandler.EchoingAfter(release.Task);
         using var provider = TestClient.Build(handler, o => o.CacheEnabled = false);
         var client = provider.Client();
 

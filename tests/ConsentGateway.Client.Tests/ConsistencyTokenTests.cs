@@ -62,14 +62,7 @@ public sealed class ConsistencyTokenTests
     public async Task A_question_with_a_token_shares_a_call_in_flight_only_with_the_same_token()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var echo = FakeHandler.Echoing(ttlSeconds: 0);
-        using var invoker = new HttpMessageInvoker(echo);
-        var handler = new FakeHandler(async (request, body, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            using var forwarded = new HttpRequestMessage(request.Method, request.RequestUri) { Content = new StringContent(body) };
-            return await invoker.SendAsync(forwarded, ct);
-        });
+        var handler = FakeHandler.EchoingAfter(release.Task);
         using var provider = TestClient.Build(handler, o => o.CacheEnabled = false);
         var client = provider.Client();
 

@@ -26,17 +26,26 @@ internal sealed class FakeHandler(Func<HttpRequestMessage, string, CancellationT
     public static FakeHandler Answering(string json) => new((_, _, _) => Task.FromResult(Json(json)));
 
     /// <summary>Answers every question, single or batch: items whose name starts with "ok" are allowed, the rest denied.</summary>
-    public static FakeHandler Echoing(int ttlSeconds) => new((request, body, _) =>
+    public static FakeHandler Echoing(int ttlSeconds) => new((request, body, _) => Task.FromResult(Echo(request, body, ttlSeconds)));
+
+    /// <summary>As <see cref="Echoing"/> with a ttl of 0, each answer held back until <paramref name="released"/> completes.</summary>
+    public static FakeHandler EchoingAfter(Task released) => new(async (request, body, cancellationToken) =>
+    {
+        await released.WaitAsync(cancellationToken);
+        return Echo(request, body, ttlSeconds: 0);
+    });
+
+    private static HttpResponseMessage Echo(HttpRequestMessage request, string body, int ttlSeconds)
     {
         var node = JsonNode.Parse(body)!;
         if (request.RequestUri!.AbsolutePath.EndsWith("/batch", StringComparison.Ordinal))
         {
             var results = new JsonArray([.. node["requests"]!.AsArray().Select(r => (JsonNode?)AnswerOne(r!, ttlSeconds))]);
-            return Task.FromResult(Json(new JsonObject { ["results"] = results }.ToJsonString()));
+            return Json(new JsonObject { ["results"] = results }.ToJsonString());
         }
 
-        return Task.FromResult(Json(AnswerOne(node, ttlSeconds).ToJsonString()));
-    });
+        return Json(AnswerOne(node, ttlSeconds).ToJsonString());
+    }
 
     private static JsonObject AnswerOne(JsonNode request, int ttlSeconds)
     {

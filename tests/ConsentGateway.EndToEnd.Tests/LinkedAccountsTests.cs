@@ -31,8 +31,18 @@ public class LinkedAccountsTests
         using var service = server.AccountService();
         await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            using var linked = await service.PutAsync($"/api/v1/devices/farm-{i}-{attacker}/accounts/{attacker}", null, ct);
-            linked.EnsureSuccessStatusCode();
+            // As a client does with a 503 store-unavailable: again after its Retry-After (Azurite is slow when every test project runs at once).
+            for (var attempt = 1; ; attempt++)
+            {
+                using var linked = await service.PutAsync($"/api/v1/devices/farm-{i}-{attacker}/accounts/{attacker}", null, ct);
+                if (linked.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
+                {
+                    linked.EnsureSuccessStatusCode();
+                    return;
+                }
+
+                await Task.Delay(linked.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+            }
         });
 
         var victims = new List<string>();

@@ -24,6 +24,8 @@ public class FunctionsMetadataTests
         { "EvaluateBatch", "post", "v1/evaluate/batch" },
         { "GetPolicy", "get", "v1/policy" },
         { "Check", "get,head,post,put,patch,delete,options", "v1/check/{*rest}" },
+        { "HealthLive", "get", "health/live" },
+        { "HealthReady", "get", "health/ready" },
     };
 
     [Theory]

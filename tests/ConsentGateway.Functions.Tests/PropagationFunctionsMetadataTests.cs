@@ -202,7 +202,7 @@ public sealed class PropagationFunctionsMetadataTests
     private const string SampleProxyKey = "EXAMPLE-ONLY-nginx-egress-key-not-a-real-secret";
 
     // App settings reach the worker as environment variables: "__" separates sections.
-    private static IConfiguration SampleConfiguration()
+    internal static IConfiguration SampleConfiguration()
     {
         var values = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
         return new ConfigurationBuilder()

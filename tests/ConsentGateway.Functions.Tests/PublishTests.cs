@@ -70,6 +70,8 @@ public sealed class PublishTests : IAsyncLifetime
             ["Evaluate"] = ("post", "v1/evaluate"),
             ["EvaluateBatch"] = ("post", "v1/evaluate/batch"),
             ["GetPolicy"] = ("get", "v1/policy"),
+            ["HealthLive"] = ("get", "health/live"),
+            ["HealthReady"] = ("get", "health/ready"),
 
             // nginx auth_request and Envoy ext_authz send the original method, on any sub-path.
             ["Check"] = ("get,head,post,put,patch,delete,options", "v1/check/{*rest}"),
