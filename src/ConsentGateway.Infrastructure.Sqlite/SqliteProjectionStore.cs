@@ -45,20 +45,34 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
 
     private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
+    private const string AccountColumns = "user_id, present, country, signed_up_at, setting, revision, setting_version, row_version";
+
     public Task<Stored<AccountProjection>?> GetAccountAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return Task.FromResult(_database.Read(connection =>
         {
-            var command = connection.Command(
-                "SELECT present, country, signed_up_at, setting, revision, setting_version, row_version FROM account_projections WHERE user_id = $user",
-                ("$user", userId));
-            using var row = command.ExecuteReader();
-            return row.Read()
-                ? new Stored<AccountProjection>(
-                    new AccountProjection(userId, row.GetBoolean(0), row.Country(1, "account_projections"), row.Instant(2), row.NullableBoolean(3), row.GetInt64(4), row.GetInt64(5)),
-                    SqliteCommands.Token(row.GetInt64(6)))
-                : null;
+            using var row = connection.Command($"SELECT {AccountColumns} FROM account_projections WHERE user_id = $user", ("$user", userId)).ExecuteReader();
+            return row.Read() ? Account(row) : null;
+        }));
+    }
+
+    /// <summary>One query for all of them: the ids go in as one JSON array, read back with <c>json_each</c>.</summary>
+    public Task<IReadOnlyDictionary<string, Stored<AccountProjection>>> GetAccountsAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var ids = System.Text.Json.JsonSerializer.Serialize(userIds, SqliteJsonContext.Default.IReadOnlyListString);
+        return Task.FromResult<IReadOnlyDictionary<string, Stored<AccountProjection>>>(_database.Read(connection =>
+        {
+            var rows = new Dictionary<string, Stored<AccountProjection>>(StringComparer.Ordinal);
+            using var row = connection.Command($"SELECT {AccountColumns} FROM account_projections WHERE user_id IN (SELECT value FROM json_each($users))", ("$users", ids)).ExecuteReader();
+            while (row.Read())
+            {
+                var account = Account(row);
+                rows[account.Value.UserId] = account;
+            }
+
+            return rows;
         }));
     }
 
@@ -82,6 +96,11 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
                 : throw new InvalidDataException("A stored 'device_projections' row has an invalid link_count.");
         }));
     }
+
+    private static Stored<AccountProjection> Account(SqliteDataReader row) =>
+        new(
+            new AccountProjection(row.GetString(0), row.GetBoolean(1), row.Country(2, "account_projections"), row.Instant(3), row.NullableBoolean(4), row.GetInt64(5), row.GetInt64(6)),
+            SqliteCommands.Token(row.GetInt64(7)));
 
     public Task<string?> TryPutAccountAsync(AccountProjection projection, string? expectedToken, CancellationToken cancellationToken)
     {

@@ -58,12 +58,16 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
             this,
             AccountLookup.Unavailable,
             async (userId, token) => await store.GetAccountAsync(userId, token).ConfigureAwait(false) is { } row ? Account(row.Value) : (AccountLookup.NotFound, SubjectVersion.None),
-            async (userId, token) => Account(AccountProjection.Of(userId, await accountSource.FindAsync(userId, token).ConfigureAwait(false))));
+            async (userId, token) => Account(AccountProjection.Of(userId, await accountSource.FindAsync(userId, token).ConfigureAwait(false))),
+            async (userIds, token) => (await store.GetAccountsAsync(userIds, token).ConfigureAwait(false)).ToDictionary(row => row.Key, row => Account(row.Value.Value), StringComparer.Ordinal),
+            (AccountLookup.NotFound, SubjectVersion.None));
         _devices = new Shelf<DeviceLookup>(
             this,
             DeviceLookup.Unavailable,
             async (adId, token) => await store.GetDeviceAsync(adId, token).ConfigureAwait(false) is { } row ? Device(row.Value, maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None),
-            async (adId, token) => await deviceSource.FindAsync(adId, token).ConfigureAwait(false) is { } device ? Device(DeviceProjection.Of(device, maxAccounts), maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None));
+            async (adId, token) => await deviceSource.FindAsync(adId, token).ConfigureAwait(false) is { } device ? Device(DeviceProjection.Of(device, maxAccounts), maxAccounts) : (DeviceLookup.NotFound, SubjectVersion.None),
+            readMany: null,
+            (DeviceLookup.NotFound, SubjectVersion.None));
         metrics.ObserveChangesLag(() => ChangesKnownThrough == 0 ? double.NaN : time.GetElapsedTime(ChangesKnownThrough).TotalSeconds);
     }
 
@@ -90,6 +94,13 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
     /// <param name="demand">The version a consistency token demands of this device, if any.</param>
     public ValueTask<Fresh<DeviceLookup>> GetDeviceAsync(string adId, ReadLane lane, SubjectVersion? demand, CancellationToken cancellationToken) =>
         _devices.GetAsync(adId, lane, demand, cancellationToken);
+
+    /// <summary>
+    /// Starts one grouped read of the accounts among <paramref name="userIds"/> that are neither
+    /// trusted in memory nor being read (a batch's misses: one query where the store allows it),
+    /// in one slot of <paramref name="lane"/>; lookups of them join it.
+    /// </summary>
+    public void PrefetchAccounts(IEnumerable<string> userIds, ReadLane lane) => _accounts.Prefetch(userIds, lane);
 
     /// <summary>How much longer a value fresh as of <paramref name="freshAsOf"/> may be trusted (zero once outside the budget).</summary>
     public TimeSpan RemainingTrust(long freshAsOf)
@@ -171,7 +182,9 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
         SubjectCache owner,
         T unavailable,
         Func<string, CancellationToken, Task<(T Value, SubjectVersion Version)>> readProjection,
-        Func<string, CancellationToken, Task<(T Value, SubjectVersion Version)>> readSource)
+        Func<string, CancellationToken, Task<(T Value, SubjectVersion Version)>> readSource,
+        Func<IReadOnlyList<string>, CancellationToken, Task<Dictionary<string, (T Value, SubjectVersion Version)>>>? readMany,
+        (T Value, SubjectVersion Version) notFound)
     {
         private readonly ConcurrentDictionary<string, Entry<T>> _entries = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, PendingRead<T>> _reads = new(StringComparer.Ordinal);
@@ -202,6 +215,36 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
 
             owner._metrics.CacheMiss();
             return demand is { } demanded ? ReadDemandedAsync(id, lane, demanded, cancellationToken) : ReadSharedAsync(id, lane, cancellationToken);
+        }
+
+        public void Prefetch(IEnumerable<string> ids, ReadLane lane)
+        {
+            if (readMany is null)
+            {
+                return;
+            }
+
+            var registered = new Dictionary<string, PendingRead<T>>(StringComparer.Ordinal);
+            foreach (var id in ids)
+            {
+                if (registered.ContainsKey(id) || _reads.ContainsKey(id) || (_entries.TryGetValue(id, out var entry) && owner._time.GetElapsedTime(owner.FreshAsOf(entry.ReadAt)) < owner.Budget))
+                {
+                    continue;
+                }
+
+                lock (Stripe(id))
+                {
+                    if (!_reads.ContainsKey(id))
+                    {
+                        _reads[id] = registered[id] = new PendingRead<T>();
+                    }
+                }
+            }
+
+            if (registered.Count > 0)
+            {
+                _ = ReadManyAsync(registered, lane);
+            }
         }
 
         public void Supersede(string id, SubjectVersion version)
@@ -356,6 +399,58 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
             finally
             {
                 lane.Leave();
+            }
+        }
+
+        // One slot of the lane for the whole group; without one in time, each lookup fails as a full lane's would.
+        private async Task ReadManyAsync(Dictionary<string, PendingRead<T>> group, ReadLane lane)
+        {
+            var entered = false;
+            try
+            {
+                entered = await lane.EnterAsync(owner._options.StoreTimeout, CancellationToken.None).ConfigureAwait(false);
+                if (!entered)
+                {
+                    throw new TimeoutException("No read slot came free in the lane within the store timeout.");
+                }
+
+                var readAt = owner._time.GetTimestamp();
+                owner._metrics.StoreRead();
+                using var timeout = new CancellationTokenSource(owner.ReadTimeout, owner._time);
+                var rows = await readMany!([.. group.Keys], timeout.Token).ConfigureAwait(false);
+                foreach (var (id, pending) in group)
+                {
+                    var (value, version) = rows.TryGetValue(id, out var row) ? row : notFound;
+                    lock (Stripe(id))
+                    {
+                        if (!pending.Superseded)
+                        {
+                            Keep(id, new Entry<T>(value, version, readAt));
+                            _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
+                        }
+                    }
+
+                    pending.Result.SetResult(new Fresh<T>(value, readAt));
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var (id, pending) in group)
+                {
+                    lock (Stripe(id))
+                    {
+                        _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
+                    }
+
+                    pending.Result.TrySetException(ex);
+                }
+            }
+            finally
+            {
+                if (entered)
+                {
+                    lane.Leave();
+                }
             }
         }
 

@@ -6,6 +6,17 @@ public interface IProjectionStore
 {
     Task<Stored<AccountProjection>?> GetAccountAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rows of many accounts, read together where the store can (one query on SQLite; point
+    /// reads at once on Table Storage, which has no multi-get); an account without a row is absent.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, Stored<AccountProjection>>> GetAccountsAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var rows = await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(userId => GetAccountAsync(userId, cancellationToken))).ConfigureAwait(false);
+        return rows.OfType<Stored<AccountProjection>>().ToDictionary(row => row.Value.UserId, StringComparer.Ordinal);
+    }
+
     /// <summary>The device's registration and linked account ids (their facts are the accounts' rows).</summary>
     Task<Stored<DeviceProjection>?> GetDeviceAsync(string adId, CancellationToken cancellationToken);
 

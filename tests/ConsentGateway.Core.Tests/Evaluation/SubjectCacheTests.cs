@@ -215,6 +215,36 @@ public sealed class SubjectCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batchs_misses_are_read_as_one_group_that_its_lookups_join()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            _store.Put(Account($"u{i}", setting: true));
+        }
+
+        await GetAsync("u0");
+        _store.Hold = new TaskCompletionSource();
+        _cache.PrefetchAccounts([.. Enumerable.Range(0, 50).Select(i => $"u{i}"), "nobody", "u1"], _lane);
+        var lookups = Enumerable.Range(0, 50).Select(i => GetAsync($"u{i}").AsTask()).Append(GetAsync("nobody").AsTask()).ToList();
+        _cache.OnProjected(new ProjectedChange(SubjectKind.Account, "u7", new SubjectVersion(1, 2)));
+        _store.Hold.SetResult();
+        _store.Hold = null;
+        var answers = await Task.WhenAll(lookups);
+        await GetAsync("u7");
+
+        var group = Assert.Single(_store.GroupReads);
+        Assert.Equal(50, group.Count);
+        Assert.DoesNotContain("u0", group);
+        Assert.All(answers.Take(50), answer => Assert.Equal(LookupStatus.Found, answer.Value.Status));
+        Assert.Equal(LookupStatus.NotFound, answers[^1].Value.Status);
+        Assert.Equal(1, _store.Reads("u0"));
+        Assert.Equal(0, _store.Reads("u3"));
+
+        // u7 changed while the group was read: its answer from the group was not kept.
+        Assert.Equal(1, _store.Reads("u7"));
+    }
+
+    [Fact]
     public async Task A_full_lane_fails_closed_for_its_caller_only()
     {
         _store.Put(Account("u1", setting: true));
@@ -435,6 +465,29 @@ public sealed class SubjectCacheTests : IDisposable
         public void Put(DeviceProjection device) => _rows.TryPutDeviceAsync(device, _rows.GetDeviceAsync(device.AdId, default).Result?.ConcurrencyToken, default).Wait();
 
         public int Reads(string id) => _reads.GetValueOrDefault(id);
+
+        /// <summary>The ids of each grouped read, in order.</summary>
+        public ConcurrentQueue<IReadOnlyList<string>> GroupReads { get; } = new();
+
+        public async Task<IReadOnlyDictionary<string, Stored<AccountProjection>>> GetAccountsAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+        {
+            GroupReads.Enqueue(userIds);
+            if (Hold is { } hold)
+            {
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+
+            var rows = new Dictionary<string, Stored<AccountProjection>>(StringComparer.Ordinal);
+            foreach (var userId in userIds)
+            {
+                if (await _rows.GetAccountAsync(userId, cancellationToken) is { } row)
+                {
+                    rows[userId] = row;
+                }
+            }
+
+            return rows;
+        }
 
         public async Task WaitForReadsAsync(string id, int count)
         {

@@ -44,6 +44,21 @@ public abstract class ProjectionStoreContract(IStoreHarness harness)
     }
 
     [Fact]
+    public async Task Many_accounts_are_read_together_each_as_a_single_read_gives_it_and_those_without_a_row_absent()
+    {
+        Assert.NotNull(await Store.TryPutAccountAsync(Account("many-a", "DE"), null, Ct));
+        Assert.NotNull(await Store.TryPutAccountAsync(Account("many-b", "US") with { Exists = false, Revision = 2 }, null, Ct));
+        Assert.NotNull(await Store.TryPutAccountAsync(Account("many-c", "FR"), null, Ct));
+
+        var rows = await Store.GetAccountsAsync(["many-b", "nobody", "many-a", "many-a"], Ct);
+
+        Assert.Equal(["many-a", "many-b"], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(await Store.GetAccountAsync("many-a", Ct), rows["many-a"]);
+        Assert.Equal(await Store.GetAccountAsync("many-b", Ct), rows["many-b"]);
+        Assert.Empty(await Store.GetAccountsAsync([], Ct));
+    }
+
+    [Fact]
     public async Task Rows_never_written_read_as_null()
     {
         Assert.Null(await Store.GetAccountAsync("u1", Ct));
