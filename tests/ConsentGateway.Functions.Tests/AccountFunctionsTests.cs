@@ -47,6 +47,10 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
             ["Consent:Auth:SigningKey"] = SigningKey,
             ["Consent:Proxies:fn-proxy:KeySha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ProxyKey))),
             ["Consent:Proxies:fn-proxy:Partners"] = "*",
+
+            // These tests route requests through the functions; a read of a loaded Azurite slower
+            // than the 100 ms default must not turn an answer into STORE_UNAVAILABLE here.
+            ["Consent:Evaluation:StoreTimeout"] = "00:00:02",
             [ServiceBusSettings.Connection] = "Endpoint=sb://functions-tests.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + SigningKey,
             [ServiceBusSettings.TopicName] = "consent-changes",
             [ServiceBusSettings.SubscriptionName] = "projector",
