@@ -44,7 +44,14 @@ internal static class SqliteFileCheck
         }
 
         // The header's page count is valid when its change counter matches "version valid for"
-        // (SQLite file format, 1.3.7); a file shorter than it says lost its end.
+        // (SQLite file format, 1.3.7); a file shorter than it says lost its end, unless a
+        // write-ahead log is there: a checkpoint cut short by a crash writes page 1 before the
+        // pages that extend the file, and SQLite completes it from the log when it opens.
+        if (new FileInfo(path + "-wal") is { Exists: true, Length: > 0 })
+        {
+            return;
+        }
+
         var storedPageSize = BinaryPrimitives.ReadUInt16BigEndian(header[16..]);
         var pageSize = storedPageSize == 1 ? 65536 : storedPageSize;
         var changeCounter = BinaryPrimitives.ReadUInt32BigEndian(header[24..]);
