@@ -1,7 +1,6 @@
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Propagation;
-using ConsentGateway.Http;
 using ConsentGateway.Testing.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
