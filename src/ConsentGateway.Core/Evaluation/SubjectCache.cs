@@ -376,23 +376,11 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
                 owner._metrics.StoreRead();
                 using var timeout = new CancellationTokenSource(owner.ReadTimeout, owner._time);
                 var (value, version) = await readProjection(id, timeout.Token).ConfigureAwait(false);
-                lock (Stripe(id))
-                {
-                    if (!pending.Superseded)
-                    {
-                        Keep(id, new Entry<T>(value, version, readAt));
-                        _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
-                    }
-                }
-
-                pending.Result.SetResult(new Fresh<T>(value, readAt));
+                Complete(id, pending, new Entry<T>(value, version, readAt));
             }
             catch (Exception ex)
             {
-                lock (Stripe(id))
-                {
-                    _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
-                }
+                Unregister(id, pending);
 
                 pending.Result.SetException(ex);
             }
@@ -421,27 +409,14 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
                 foreach (var (id, pending) in group)
                 {
                     var (value, version) = rows.TryGetValue(id, out var row) ? row : notFound;
-                    lock (Stripe(id))
-                    {
-                        if (!pending.Superseded)
-                        {
-                            Keep(id, new Entry<T>(value, version, readAt));
-                            _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
-                        }
-                    }
-
-                    pending.Result.SetResult(new Fresh<T>(value, readAt));
+                    Complete(id, pending, new Entry<T>(value, version, readAt));
                 }
             }
             catch (Exception ex)
             {
                 foreach (var (id, pending) in group)
                 {
-                    lock (Stripe(id))
-                    {
-                        _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
-                    }
-
+                    Unregister(id, pending);
                     pending.Result.TrySetException(ex);
                 }
             }
@@ -451,6 +426,29 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
                 {
                     lane.Leave();
                 }
+            }
+        }
+
+        // A read's answer: kept unless its subject changed while it ran; its callers get it either way.
+        private void Complete(string id, PendingRead<T> pending, Entry<T> read)
+        {
+            lock (Stripe(id))
+            {
+                if (!pending.Superseded)
+                {
+                    Keep(id, read);
+                    _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
+                }
+            }
+
+            pending.Result.SetResult(new Fresh<T>(read.Value, read.ReadAt));
+        }
+
+        private void Unregister(string id, PendingRead<T> pending)
+        {
+            lock (Stripe(id))
+            {
+                _reads.TryRemove(new KeyValuePair<string, PendingRead<T>>(id, pending));
             }
         }
 
