@@ -82,6 +82,23 @@ public sealed class ProjectionWatermarkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_that_threw_holds_the_watermark_back_until_repairs_notice_of_its_intent_is_projected()
+    {
+        var recordedAt = _time.GetUtcNow();
+        _bus.Unconfirmed(new Intent("intent-1", ChangeKind.Setting, "u1", recordedAt, null));
+        _time.Advance(_watermark.PropagationAllowance + TimeSpan.FromSeconds(2));
+        _watermark.Advance();
+        var heldBack = _time.GetElapsedTime(_cache.ChangesKnownThrough);
+
+        await _bus.PublishAsync(Notice("intent-1", recordedAt), default);
+        await DeliverAsync(projected: true);
+        _watermark.Advance();
+
+        Assert.Equal(TimeSpan.FromSeconds(2), heldBack);
+        Assert.Equal(_time.GetTimestamp(), _cache.ChangesKnownThrough);
+    }
+
+    [Fact]
     public void Propagation_may_take_the_bound_less_the_decision_budget()
     {
         Assert.Equal(Bound - _cache.Budget, _watermark.PropagationAllowance);

@@ -84,15 +84,26 @@ public sealed class TcpForwarder : IAsyncDisposable
                 return; // stopped by Break or DisposeAsync
             }
 
-            _ = ForwardAsync(client);
+            _ = ForwardAsync(listener, client);
         }
     }
 
-    private async Task ForwardAsync(Socket client)
+    private async Task ForwardAsync(TcpListener acceptedBy, Socket client)
     {
         using var target = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _open[client] = 0;
-        _open[target] = 0;
+        lock (_gate)
+        {
+            // Accepted just as Break ran (its listener is gone): it would outlive the outage.
+            if (_listener != acceptedBy)
+            {
+                Reset(client);
+                return;
+            }
+
+            _open[client] = 0;
+            _open[target] = 0;
+        }
+
         try
         {
             await target.ConnectAsync(_target, _disposed.Token).ConfigureAwait(false);

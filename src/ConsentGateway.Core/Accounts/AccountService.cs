@@ -278,14 +278,25 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
 
     /// <summary>
     /// Records the intent, runs the write, then publishes the notice (with the version the write
-    /// produced) or drops the intent when nothing changed. A write that throws keeps its intent:
-    /// it may have landed, and repair re-projecting an unchanged account is harmless.
+    /// produced) or drops the intent when nothing changed. A write that throws keeps its intent
+    /// and is reported unconfirmed: it may have landed, and repair re-projecting an unchanged
+    /// account is harmless.
     /// </summary>
     private async Task<Outcome<T>> AnnounceAsync<T>(
         ChangeKind kind, string key, string? linkedUserId, Func<Task<Outcome<T>>> write, Func<T, long?> versionOf, CancellationToken cancellationToken)
     {
         var intent = await feed.BeginAsync(kind, key, cancellationToken, linkedUserId).ConfigureAwait(false);
-        var outcome = await write().ConfigureAwait(false);
+        Outcome<T> outcome;
+        try
+        {
+            outcome = await write().ConfigureAwait(false);
+        }
+        catch
+        {
+            feed.Unconfirmed(intent);
+            throw;
+        }
+
         if (outcome.Failure is null && versionOf(outcome.Value!) is { } version)
         {
             await feed.PublishAsync(intent, version, cancellationToken).ConfigureAwait(false);

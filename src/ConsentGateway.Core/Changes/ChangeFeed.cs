@@ -6,8 +6,9 @@ namespace ConsentGateway.Core.Changes;
 /// How a write use case announces a change: <see cref="BeginAsync"/> records the intent before
 /// the write (write-ahead), <see cref="PublishAsync"/> sends the notice after it. A failed
 /// publish is logged and left to repair: the change is already accepted and its intent stays.
+/// A write that throws is <see cref="Unconfirmed"/>: its intent stays for repair too.
 /// </summary>
-public sealed partial class ChangeFeed(IIntentLog intents, IChangePublisher publisher, TimeProvider time, ILogger<ChangeFeed> logger)
+public sealed partial class ChangeFeed(IIntentLog intents, IChangePublisher publisher, TimeProvider time, ILogger<ChangeFeed> logger, IUnconfirmedWrites? unconfirmed = null)
 {
     public Task<Intent> BeginAsync(ChangeKind kind, string key, CancellationToken cancellationToken, string? linkedUserId = null) =>
         intents.RecordAsync(kind, key, linkedUserId, time.GetUtcNow(), cancellationToken);
@@ -24,6 +25,13 @@ public sealed partial class ChangeFeed(IIntentLog intents, IChangePublisher publ
         {
             LogPublishFailed(logger, ex, ChangeNotice.KindName(intent.Kind));
         }
+    }
+
+    /// <summary>The write threw: it may have landed, and until repair publishes its intent no notice says so.</summary>
+    public void Unconfirmed(Intent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        unconfirmed?.Unconfirmed(intent);
     }
 
     /// <summary>The write did not happen (refused or lost): the intent is dropped, best effort (repair would only re-project).</summary>

@@ -15,7 +15,7 @@ namespace ConsentGateway.Server.Propagation;
 /// the line. So a subject with a backlog of thousands has at most one turn running, and another
 /// subject's notice waits for one turn of each subject ahead of it, never for a backlog.
 /// </remarks>
-public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
+public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight, IUnconfirmedWrites
 {
     /// <summary>Notices of one subject in one turn at most: one projection and one round of intent deletes.</summary>
     internal const int MaxNoticesPerTurn = 16;
@@ -31,7 +31,8 @@ public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
     // Intents whose delivery is running or waiting out its redelivery pause: how many times.
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
 
-    // Intents published and not yet projected (given up on too: repair publishes them again), with when they were accepted.
+    // Intents published and not yet projected (given up on too: repair publishes them again), and
+    // those of writes that threw (only repair publishes them), with when they were accepted.
     private readonly Dictionary<string, DateTimeOffset> _unprojected = new(StringComparer.Ordinal);
 
     public Task PublishAsync(ChangeNotice notice, CancellationToken cancellationToken)
@@ -47,7 +48,17 @@ public sealed class InProcessChangeBus : IChangePublisher, INoticesInFlight
         return Task.CompletedTask;
     }
 
-    /// <summary>When the oldest change published here and not yet projected was accepted; <c>null</c> when every one is projected.</summary>
+    /// <summary>Until a notice of its intent is projected (repair's), the write that threw counts as an unprojected change.</summary>
+    public void Unconfirmed(Intent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        lock (_lock)
+        {
+            _unprojected.TryAdd(intent.Id, intent.RecordedAt);
+        }
+    }
+
+    /// <summary>When the oldest change published (or unconfirmed) here and not yet projected was accepted; <c>null</c> when every one is projected.</summary>
     public DateTimeOffset? OldestUnprojected()
     {
         lock (_lock)

@@ -17,6 +17,7 @@ public static class InProcessPropagationServiceCollectionExtensions
         services.TryAddSingleton<InProcessChangeBus>();
         services.TryAddSingleton<IChangePublisher>(provider => provider.GetRequiredService<InProcessChangeBus>());
         services.TryAddSingleton<INoticesInFlight>(provider => provider.GetRequiredService<InProcessChangeBus>());
+        services.TryAddSingleton<IUnconfirmedWrites>(provider => provider.GetRequiredService<InProcessChangeBus>());
         services.AddHostedService<InProcessProjectionWorker>();
         services.AddHostedService<RepairWorker>();
         services.TryAddSingleton<ProjectionWatermark>();

@@ -6,9 +6,9 @@ namespace ConsentGateway.Server.Propagation;
 
 /// <summary>
 /// Tells the self-host's decision cache up to when it knows every change. The projector tells
-/// the cache of each row it writes, so that is now, unless a change accepted here has waited
-/// for its projection longer than propagation may take (the bound less the decision budget; the
-/// store is down, a projection keeps failing): then it is that change's acceptance plus that
+/// the cache of each row it writes, so that is now, unless a change accepted here (or a write
+/// that threw, and so may have landed) has waited for its projection longer than propagation may
+/// take (the bound less the decision budget; the store is down, a projection keeps failing): then it is that change's acceptance plus that
 /// time, and entries stop being trusted a decision budget later, so no decision (a proxy's
 /// reuse of it included) answers from before that change once the bound has passed since it.
 /// It runs every sixteenth of the budget, the most an entry's freshness falls behind.
