@@ -35,9 +35,16 @@ public class PolicyValidatorTests
     [InlineData("no partnerships", "partnerships", "must list at least one partnership")]
     [InlineData("missing defaults", "defaults", "is required")]
     [InlineData("missing partners", "partners", "is required")]
+    [InlineData("partnership without an English title", "partnerships[0].title.en", "is required")]
+    [InlineData("partnership without a description", "partnerships[1].description.en", "is required")]
+    [InlineData("partner without a display name", "partners[0].displayName.en", "is required")]
+    [InlineData("data item without a label", "dataItems.browser_id", "is required")]
+    [InlineData("blank label", "dataItems.email.label.en", "not blank")]
+    [InlineData("text in a language that is not a language tag", "partnerships[0].title.English", "is not a language tag")]
+    [InlineData("privacy policy link that is not https", "partners[1].privacyPolicyUrl", "is not an absolute https URL")]
     public void An_invalid_document_is_refused_with_a_message_naming_the_field(string _, string path, string message)
     {
-        var document = PolicyLoader.Parse(Mutations[_](DefaultJson()).ToJsonString());
+        var document = PolicyLoader.Parse(PolicyMutations.Apply(_));
         var errors = PolicyValidator.Validate(document);
 
         var error = Assert.Single(errors);
@@ -55,7 +62,7 @@ public class PolicyValidatorTests
     [InlineData("string where a default belongs", "$.defaults.EEA_UK", "could not be converted")]
     public void Json_that_does_not_fit_the_schema_is_refused_with_its_path(string _, string path, string message)
     {
-        var json = Mutations[_](DefaultJson()).ToJsonString();
+        var json = PolicyMutations.Apply(_);
         var thrown = Assert.Throws<PolicyValidationException>(() => PolicyLoader.Parse(json));
 
         var error = Assert.Single(thrown.Errors);
@@ -66,7 +73,7 @@ public class PolicyValidatorTests
     [Fact]
     public void A_duplicate_json_property_is_refused_not_silently_overwritten()
     {
-        var json = DefaultJson().ToJsonString().Replace("\"policyVersion\"", "\"policyVersion\":\"x\",\"policyVersion\"", StringComparison.Ordinal);
+        var json = PolicyMutations.DefaultJson().ToJsonString().Replace("\"policyVersion\"", "\"policyVersion\":\"x\",\"policyVersion\"", StringComparison.Ordinal);
         var thrown = Assert.Throws<PolicyValidationException>(() => PolicyLoader.Parse(json));
         Assert.Contains("policyVersion", Assert.Single(thrown.Errors), StringComparison.Ordinal);
     }
@@ -74,7 +81,7 @@ public class PolicyValidatorTests
     [Fact]
     public void Every_problem_of_a_document_is_reported_at_once()
     {
-        var json = DefaultJson();
+        var json = PolicyMutations.DefaultJson();
         json["partners"]![0]!["role"] = "owner";
         json["partners"]![1]!["partnership"] = "nope";
         json["defaults"]!["EU"] = true;
@@ -87,7 +94,7 @@ public class PolicyValidatorTests
     public void The_error_message_of_a_refused_document_lists_each_error() =>
         Assert.Contains(
             "partners[0].partnership: 'ads' names no partnership",
-            Assert.Throws<PolicyValidationException>(() => CompiledPolicy.Compile(PolicyLoader.Parse(Mutations["partner naming a missing partnership"](DefaultJson()).ToJsonString()))).Message,
+            Assert.Throws<PolicyValidationException>(() => CompiledPolicy.Compile(PolicyLoader.Parse(PolicyMutations.Apply("partner naming a missing partnership")))).Message,
             StringComparison.Ordinal);
 
     [Fact]
@@ -109,84 +116,4 @@ public class PolicyValidatorTests
     [Fact]
     public void Loading_without_a_path_gives_the_shipped_default() =>
         Assert.Equal("2020-04-06", PolicyLoader.Load(null).Version);
-
-    private static JsonNode DefaultJson() => JsonNode.Parse(PolicyLoader.Serialize(PolicyLoader.ReadDefaultDocument()))!;
-
-    private static JsonNode Partner(JsonNode doc, int i) => doc["partners"]![i]!;
-
-    private static JsonNode Partnership(JsonNode doc, int i) => doc["partnerships"]![i]!;
-
-    private static readonly Dictionary<string, Func<JsonNode, JsonNode>> Mutations = new()
-    {
-        ["unknown region in a setting scope"] = d => Set(Partnership(d, 1), "settingScope", "EEA", d),
-        ["partner naming a missing partnership"] = d => Set(Partner(d, 0), "partnership", "ads", d),
-        ["duplicate partner id"] = d => Set(Partner(d, 1), "id", "google", d),
-        ["duplicate partnership id"] = d => Rename(d, 1, "ad-platforms"),
-        ["data item both shared and never shared"] = d => Add(Partnership(d, 0)["data"]!, "email", d),
-        ["date that is not a date"] = d => Set(Partnership(d, 0)["signupCutoff"]!, "before", "2020-13-45T00:00:00Z", d),
-        ["date without a UTC designator"] = d => Set(Partnership(d, 0)["signupCutoff"]!, "before", "2020-04-06T00:00:00", d),
-        ["date in another offset"] = d => Set(Partnership(d, 0)["signupCutoff"]!, "before", "2020-04-06T00:00:00+02:00", d),
-        ["unknown role"] = d => Set(Partner(d, 1), "role", "owner", d),
-        ["missing role"] = d => Remove(Partner(d, 1), "role", d),
-        ["missing policy version"] = d => Remove(d, "policyVersion", d),
-        ["reserved code instead of a country"] = d => Add(d["regions"]!["EEA_UK"]!, "UK", d),
-        ["lower-case country"] = d => SetItem(d["regions"]!["EEA_UK"]!, 0, "at", d),
-        ["country listed twice"] = d => Add(d["regions"]!["EEA_UK"]!, "DE", d),
-        ["region with no country"] = d => Set(d["regions"]!, "EMPTY", new JsonArray(), d),
-        ["default for an unknown region"] = d => Set(d["defaults"]!, "EU", true, d),
-        ["cut-off in an unknown region"] = d => Set(Partnership(d, 0)["signupCutoff"]!, "region", "EU", d),
-        ["before-signup rule that is neither allow nor deny"] = d => Set(Partnership(d, 1), "beforeSignup", "maybe", d),
-        ["partnership with no data"] = d => Set(Partnership(d, 1), "data", new JsonArray(), d),
-        ["data item listed twice"] = d => Add(Partnership(d, 0)["data"]!, "ip_address", d, index: 1),
-        ["never-shared item listed twice"] = d => Add(d["neverShared"]!, "email", d),
-        ["id with a space"] = d => Set(Partner(d, 0), "id", "goo gle", d),
-        ["no partnerships"] = d => Set(Set(d, "partnerships", new JsonArray(), d), "partners", new JsonArray(), d),
-        ["missing defaults"] = d => Remove(d, "defaults", d),
-        ["missing partners"] = d => Remove(d, "partners", d),
-        ["unknown top-level property"] = d => Set(d, "extra", 1, d),
-        ["unknown property in a partner"] = d => Set(Partner(d, 0), "name", "Google", d),
-        ["unknown property in a cut-off"] = d => Set(Partnership(d, 0)["signupCutoff"]!, "after", "2020-01-01T00:00:00Z", d),
-        ["number where a list of countries belongs"] = d => Set(d["regions"]!, "EEA_UK", 5, d),
-        ["string where a default belongs"] = d => Set(d["defaults"]!, "EEA_UK", "no", d),
-    };
-
-    private static JsonNode Set(JsonNode target, string property, JsonNode? value, JsonNode document)
-    {
-        target[property] = value;
-        return document;
-    }
-
-    private static JsonNode Remove(JsonNode target, string property, JsonNode document)
-    {
-        target.AsObject().Remove(property);
-        return document;
-    }
-
-    private static JsonNode Add(JsonNode array, string value, JsonNode document, int? index = null)
-    {
-        array.AsArray().Insert(index ?? array.AsArray().Count, value);
-        return document;
-    }
-
-    private static JsonNode SetItem(JsonNode array, int index, string value, JsonNode document)
-    {
-        array[index] = value;
-        return document;
-    }
-
-    // A second partnership with the first one's id, and the partners re-pointed so only the duplicate is wrong.
-    private static JsonNode Rename(JsonNode document, int partnershipIndex, string id)
-    {
-        var old = Partnership(document, partnershipIndex)["id"]!.GetValue<string>();
-        Partnership(document, partnershipIndex)["id"] = id;
-        foreach (var partner in document["partners"]!.AsArray())
-        {
-            if (partner!["partnership"]!.GetValue<string>() == old)
-            {
-                partner["partnership"] = id;
-            }
-        }
-
-        return document;
-    }
 }

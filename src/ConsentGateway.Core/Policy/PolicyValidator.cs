@@ -30,6 +30,7 @@ public static class PolicyValidator
         ValidateDefaults(document.Defaults, regionIds, errors);
         var partnershipIds = ValidatePartnerships(document.Partnerships, regionIds, neverShared, errors);
         ValidatePartners(document.Partners, partnershipIds, errors);
+        PolicyTextsValidator.Validate(document, errors);
 
         return errors;
     }
