@@ -67,13 +67,27 @@ public sealed class PolicySchemaTests
         Assert.Equal(OnlyTheValidatorSees.Contains(invalidCase), fits);
     }
 
-    // Every JSON file outside build output that reads as a policy document (it names a policyVersion).
+    // Every JSON file outside build output that is a policy document: an object with a policyVersion and partnerships.
     private static IEnumerable<string> PolicyFilePaths() =>
         Directory.EnumerateFiles(Repository.Root, "*.json", SearchOption.AllDirectories)
             .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" or ".git" or ".data"))
-            .Where(path => !path.EndsWith("policy.schema.json", StringComparison.Ordinal))
-            .Where(path => File.ReadAllText(path).Contains("\"policyVersion\"", StringComparison.Ordinal))
+            .Where(IsPolicyDocument)
             .Select(path => Path.GetRelativePath(Repository.Root, path));
+
+    private static bool IsPolicyDocument(string path)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("policyVersion", out _)
+                && json.RootElement.TryGetProperty("partnerships", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static EvaluationResults Evaluate(JsonElement document) =>
         Schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
