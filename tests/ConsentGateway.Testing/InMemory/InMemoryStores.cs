@@ -117,7 +117,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore
             : null);
 }
 
-public sealed class InMemoryProjectionStore : IProjectionStore
+public sealed class InMemoryProjectionStore : IProjectionStore, IProjectionScan
 {
     private readonly ConcurrentDictionary<string, Stored<AccountProjection>> _accounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Stored<DeviceProjection>> _devices = new(StringComparer.Ordinal);
@@ -139,6 +139,13 @@ public sealed class InMemoryProjectionStore : IProjectionStore
         ArgumentNullException.ThrowIfNull(projection);
         return Task.FromResult(TryPut(_devices, projection.AdId, projection, expectedToken));
     }
+
+    public IAsyncEnumerable<IReadOnlyList<AccountProjection>> ScanAccountsAsync(int pageSize, CancellationToken cancellationToken) => Scan(_accounts, pageSize);
+
+    public IAsyncEnumerable<IReadOnlyList<DeviceProjection>> ScanDevicesAsync(int pageSize, CancellationToken cancellationToken) => Scan(_devices, pageSize);
+
+    private static IAsyncEnumerable<IReadOnlyList<T>> Scan<T>(ConcurrentDictionary<string, Stored<T>> rows, int pageSize) =>
+        rows.OrderBy(row => row.Key, StringComparer.Ordinal).Select(row => row.Value.Value).Chunk(pageSize).Select(page => (IReadOnlyList<T>)page).ToAsyncEnumerable();
 
     private static string? TryPut<T>(ConcurrentDictionary<string, Stored<T>> rows, string key, T value, string? expectedToken)
     {
