@@ -9,7 +9,7 @@ namespace ConsentGateway.Infrastructure.Sqlite;
 /// their count), each with a <c>row_version</c> standing for the ETag (unique in the file:
 /// <see cref="SqliteDatabase.NextRowVersion"/>; docs/storage.md).
 /// </summary>
-public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjectionStore
+public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjectionStore, IProjectionScan
 {
     // Ids never hold a comma (SubjectIds).
     private const char Separator = ',';
@@ -88,13 +88,55 @@ public sealed class SqliteProjectionStore(SqliteDatabase database) : IProjection
                 return null;
             }
 
-            var ids = row.GetString(0);
-            var count = row.GetInt64(1);
-            string[] userIds = ids.Length == 0 ? [] : ids.Split(Separator);
-            return count >= userIds.Length && count <= int.MaxValue
-                ? new Stored<DeviceProjection>(new DeviceProjection(adId, userIds, (int)count), SqliteCommands.Token(row.GetInt64(2)))
-                : throw new InvalidDataException("A stored 'device_projections' row has an invalid link_count.");
+            return new Stored<DeviceProjection>(Device(adId, row.GetString(0), row.GetInt64(1)), SqliteCommands.Token(row.GetInt64(2)));
         }));
+    }
+
+    public IAsyncEnumerable<IReadOnlyList<AccountProjection>> ScanAccountsAsync(int pageSize, CancellationToken cancellationToken) =>
+        Pages($"SELECT {AccountColumns} FROM account_projections WHERE user_id > $after ORDER BY user_id LIMIT $limit", row => Account(row).Value, account => account.UserId, pageSize, cancellationToken).ToAsyncEnumerable();
+
+    public IAsyncEnumerable<IReadOnlyList<DeviceProjection>> ScanDevicesAsync(int pageSize, CancellationToken cancellationToken) =>
+        Pages("SELECT ad_id, linked_user_ids, link_count FROM device_projections WHERE ad_id > $after ORDER BY ad_id LIMIT $limit", row => Device(row.GetString(0), row.GetString(1), row.GetInt64(2)), device => device.AdId, pageSize, cancellationToken).ToAsyncEnumerable();
+
+    // Keyset pages: each a short read of its own, so a long scan never holds the reader for long.
+    private IEnumerable<IReadOnlyList<T>> Pages<T>(string sql, Func<SqliteDataReader, T> read, Func<T, string> keyOf, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var after = string.Empty;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = _database.Read(connection =>
+            {
+                var rows = new List<T>(pageSize);
+                using var row = connection.Command(sql, ("$after", after), ("$limit", pageSize)).ExecuteReader();
+                while (row.Read())
+                {
+                    rows.Add(read(row));
+                }
+
+                return rows;
+            });
+            if (page.Count > 0)
+            {
+                yield return page;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = keyOf(page[^1]);
+        }
+    }
+
+    private static DeviceProjection Device(string adId, string ids, long count)
+    {
+        string[] userIds = ids.Length == 0 ? [] : ids.Split(Separator);
+        return count >= userIds.Length && count <= int.MaxValue
+            ? new DeviceProjection(adId, userIds, (int)count)
+            : throw new InvalidDataException("A stored 'device_projections' row has an invalid link_count.");
     }
 
     private static Stored<AccountProjection> Account(SqliteDataReader row) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
@@ -11,7 +12,7 @@ namespace ConsentGateway.Infrastructure.TableStorage;
 /// <c>u|{userId}</c> / <c>account</c>, a device's <c>d|{adId}</c> / <c>device</c>, holding the
 /// ids of its linked accounts and their count (layout, reasons and limits: docs/storage.md).
 /// </summary>
-public sealed class TableProjectionStore(TableClient table) : IProjectionStore
+public sealed class TableProjectionStore(TableClient table) : IProjectionStore, IProjectionScan
 {
     private const string AccountPartitionPrefix = "u|";
     private const string DevicePartitionPrefix = "d|";
@@ -58,6 +59,28 @@ public sealed class TableProjectionStore(TableClient table) : IProjectionStore
     {
         ArgumentNullException.ThrowIfNull(projection);
         return TryPutAsync(ToRow(projection), expectedToken, cancellationToken);
+    }
+
+    public IAsyncEnumerable<IReadOnlyList<AccountProjection>> ScanAccountsAsync(int pageSize, CancellationToken cancellationToken) =>
+        ScanAsync(AccountPartitionPrefix, TableRows.AccountKey, row => ToAccount(row.PartitionKey[AccountPartitionPrefix.Length..], row), pageSize, cancellationToken);
+
+    public IAsyncEnumerable<IReadOnlyList<DeviceProjection>> ScanDevicesAsync(int pageSize, CancellationToken cancellationToken) =>
+        ScanAsync(DevicePartitionPrefix, TableRows.DeviceKey, row => ToDevice(row.PartitionKey[DevicePartitionPrefix.Length..], row), pageSize, cancellationToken);
+
+    // The rows of one kind: partition keys from the prefix up to the next character after its separator.
+    private async IAsyncEnumerable<IReadOnlyList<T>> ScanAsync<T>(
+        string prefix, string rowKey, Func<TableEntity, T> read, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var end = prefix[..^1] + (char)(prefix[^1] + 1);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end} and RowKey eq {rowKey}");
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
+        {
+            if (page.Values.Count > 0)
+            {
+                yield return [.. page.Values.Select(read)];
+            }
+        }
     }
 
     /// <summary>One point read; <c>null</c> when the row does not exist (its table missing is an error).</summary>

@@ -221,6 +221,42 @@ public abstract class ProjectionStoreContract(IStoreHarness harness)
         Assert.Equal(winner.Token, stored.ConcurrencyToken);
     }
 
+    [Fact]
+    public async Task A_scan_gives_every_row_of_its_kind_once_in_key_order_in_pages_of_at_most_the_page_size()
+    {
+        // Ids around the kinds' partition prefixes ('u|', 'd|') and ordinal edge cases.
+        string[] userIds = ["a", "u", "u-1", "uz", "Z", "z.9", "~"];
+        foreach (var userId in userIds)
+        {
+            Assert.NotNull(await Store.TryPutAccountAsync(Account(userId, "DE") with { Exists = userId != "u" }, null, Ct));
+        }
+
+        DeviceProjection[] devices = [new("d", [], 0), new("d1", ["a"], 1), new("dz", ["a", "u"], 2), new("e", [], 3)];
+        foreach (var device in devices)
+        {
+            Assert.NotNull(await Store.TryPutDeviceAsync(device, null, Ct));
+        }
+
+        var scan = (IProjectionScan)Store;
+        var accountPages = await scan.ScanAccountsAsync(3, Ct).ToListAsync(Ct);
+        var devicePages = await scan.ScanDevicesAsync(3, Ct).ToListAsync(Ct);
+
+        Assert.All(accountPages.Concat<IReadOnlyCollection<object>>(devicePages), page => Assert.InRange(page.Count, 1, 3));
+        Assert.Equal(userIds.Order(StringComparer.Ordinal), accountPages.SelectMany(page => page).Select(account => account.UserId));
+        Assert.Equal(userIds.Select(id => Account(id, "DE") with { Exists = id != "u" }).OrderBy(a => a.UserId, StringComparer.Ordinal), accountPages.SelectMany(page => page));
+        Assert.Equal(devices.Select(d => d.AdId), devicePages.SelectMany(page => page).Select(device => device.AdId));
+        Assert.All(devices.Zip(devicePages.SelectMany(page => page)), pair => Assert.True(pair.First.SameAs(pair.Second)));
+    }
+
+    [Fact]
+    public async Task A_scan_of_an_empty_store_gives_no_page()
+    {
+        var scan = (IProjectionScan)Store;
+
+        Assert.Empty(await scan.ScanAccountsAsync(10, Ct).ToListAsync(Ct));
+        Assert.Empty(await scan.ScanDevicesAsync(10, Ct).ToListAsync(Ct));
+    }
+
     private static AccountProjection Account(string userId, string country) =>
         new(userId, true, CountryCode.Parse(country), SignedUp, null, 1, 0);
 }
