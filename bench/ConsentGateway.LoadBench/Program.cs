@@ -15,6 +15,7 @@ using ConsentGateway.LoadBench;
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- watch-lag [seconds=30] [changes/s=100]   (always Azurite)
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- cache-memory [subjects=1000000]   (in memory, no store)
 //   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- seed-sqlite [accounts=1000000] [history entries=1000000] [read seconds=10]
+//   dotnet run -c Release --project bench/ConsentGateway.LoadBench -- policy-impact [accounts=100000] [devices=100000]   (always SQLite)
 var arguments = BenchArguments.Parse(args);
 if (arguments is null)
 {
@@ -26,6 +27,11 @@ int Arg(int index, int fallback) => arguments.Number(index, fallback);
 if (arguments.Scenario == "seed-sqlite")
 {
     return await SqliteSeedBenchmark.RunAsync(Arg(1, 1_000_000), Arg(2, 1_000_000), TimeSpan.FromSeconds(Arg(3, 10)));
+}
+
+if (arguments.Scenario == "policy-impact")
+{
+    return await PolicyImpactBenchmark.RunAsync(Arg(1, 100_000), Arg(2, 100_000));
 }
 
 if (arguments.Scenario == "cache-memory")
@@ -69,6 +75,7 @@ static int Usage()
         + " | account-read [accounts=200] [changes each=60] [devices of one=400] (always Azurite)"
         + " | check [seconds=15] [connections=64] [accounts=1000] [bound s=5] | batch [seconds=15] [connections=4] [bound s=5] | check-scale [seconds=15] [connections=64] [bound s=5] [accounts=100000]"
         + " | revocation [seconds=30] [load connections=16] | cold-isolation [seconds=15] [connections=32]"
-        + " | egress-proxy [seconds=10] [connections=1] | watch-lag [seconds=30] [changes/s=100] (always Azurite) | cache-memory [subjects=1000000] (no store) | seed-sqlite [accounts=1000000] [history entries=1000000] [read seconds=10] (always SQLite)");
+        + " | egress-proxy [seconds=10] [connections=1] | watch-lag [seconds=30] [changes/s=100] (always Azurite) | cache-memory [subjects=1000000] (no store) | seed-sqlite [accounts=1000000] [history entries=1000000] [read seconds=10] (always SQLite)"
+        + " | policy-impact [accounts=100000] [devices=100000] (always SQLite)");
     return 2;
 }
