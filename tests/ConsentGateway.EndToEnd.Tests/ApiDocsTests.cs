@@ -1,11 +1,15 @@
 using System.Net;
 using ConsentGateway.Server;
+using Microsoft.AspNetCore.Builder;
 
 namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>The OpenAPI document and Scalar's page: served outside Production, or where <c>Consent:ApiDocs:Enabled</c> says so.</summary>
-public class ApiDocsTests
+public sealed class ApiDocsTests : IAsyncLifetime
 {
+    // Never started: it lends its arguments (store, keys) and deletes its SQLite file after.
+    private readonly GatewayServer _configuration = new();
+
     [Theory]
     [InlineData("Production", null, HttpStatusCode.NotFound)]
     [InlineData("Production", "true", HttpStatusCode.OK)]
@@ -14,10 +18,7 @@ public class ApiDocsTests
     [InlineData("Development", "false", HttpStatusCode.NotFound)]
     public async Task The_api_docs_are_served_outside_production_or_where_the_setting_enables_them(string environment, string? enabled, HttpStatusCode expected)
     {
-        // A GatewayServer that is never started: its arguments (store, keys) and its SQLite file, deleted after.
-        var configuration = new GatewayServer();
-        string[] settings = enabled is null ? ["--environment", environment] : ["--environment", environment, "--" + ApiDocsEndpointRouteBuilderExtensions.EnabledSetting, enabled];
-        var app = ConsentServer.Build(["--urls", "http://127.0.0.1:0", .. configuration.ServerArguments(), .. settings]);
+        var app = Build(environment, enabled);
         try
         {
             await app.StartAsync();
@@ -32,7 +33,25 @@ public class ApiDocsTests
         {
             await app.StopAsync();
             await app.DisposeAsync();
-            await configuration.DisposeAsync();
         }
     }
+
+    [Fact]
+    public void A_setting_that_is_not_a_boolean_stops_the_start_naming_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build("Production", "yes"));
+        Assert.Contains(ApiDocsEndpointRouteBuilderExtensions.EnabledSetting, error.Message, StringComparison.Ordinal);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _configuration.DisposeAsync();
+
+    private WebApplication Build(string environment, string? enabled) => ConsentServer.Build(
+    [
+        "--urls", "http://127.0.0.1:0",
+        .. _configuration.ServerArguments(),
+        "--environment", environment,
+        .. enabled is null ? Array.Empty<string>() : ["--" + ApiDocsEndpointRouteBuilderExtensions.EnabledSetting, enabled],
+    ]);
 }
