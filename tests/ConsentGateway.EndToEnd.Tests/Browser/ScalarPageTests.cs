@@ -13,6 +13,9 @@ public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer
 {
     private const string ChromiumPath = "/usr/bin/chromium";
 
+    // Playwright's assertions wait 5 s by default; a loaded CI machine can take longer to answer.
+    private const float AnswerTimeoutMs = 30_000;
+
     // Scalar's own hosted services (its toolbar and its AI chat); none can work on a closed network.
     private static readonly string[] HostedServiceButtons = ["Developer Tools", "Configure", "Share", "Generate SDK", "Deploy", "Ask AI"];
 
@@ -49,8 +52,8 @@ public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer
             await client.Locator("tr#userId [contenteditable][data-placeholder='Value']").FillAsync(userId);
             await client.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Send" }).First.ClickAsync();
 
-            await Assertions.Expect(client.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "200 OK" })).ToBeVisibleAsync();
-            await Assertions.Expect(client).ToContainTextAsync("\"enabled\": true");
+            await Assertions.Expect(client.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "200 OK" })).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = AnswerTimeoutMs });
+            await Assertions.Expect(client).ToContainTextAsync("\"enabled\": true", new LocatorAssertionsToContainTextOptions { Timeout = AnswerTimeoutMs });
 
             var sent = Assert.Single(requests, request => request.Url.EndsWith($"/api/v1/accounts/{userId}/partner-sharing", StringComparison.Ordinal));
             var headers = await sent.AllHeadersAsync();
