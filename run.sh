@@ -41,6 +41,10 @@ fi
 export Consent__Proxies__dev__KeySha256="$(tr -d '\n' < .data/dev-proxy-key | sha256sum | cut -d' ' -f1)"
 export Consent__Proxies__dev__Partners='*'
 
+# The API docs (/scalar/v1, /openapi/v1.json) are off in Production, which is what this runs as;
+# on this development launcher they are on unless Consent__ApiDocs__Enabled says otherwise.
+export Consent__ApiDocs__Enabled="${Consent__ApiDocs__Enabled:-true}"
+
 dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet >&2
 server_dll=src/ConsentGateway.Server/bin/Release/net10.0/ConsentGateway.Server.dll
 

@@ -26,4 +26,13 @@ if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
   fi
 fi
 
+# Chromium (Debian package): the browser walk-through of Scalar's page drives /usr/bin/chromium
+# with Playwright (tests/ConsentGateway.EndToEnd.Tests/Browser); Playwright never downloads a browser.
+if [[ ! -x /usr/bin/chromium ]]; then
+  sudo=""
+  [[ $EUID -eq 0 ]] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
 dotnet test ConsentFunctions.sln --configuration Release --logger "console;verbosity=minimal" "$@"

@@ -2,7 +2,6 @@ using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using ConsentGateway.Http;
-using Scalar.AspNetCore;
 
 namespace ConsentGateway.Server;
 
@@ -32,8 +31,7 @@ public static class ConsentServer
         // Unknown routes (404), wrong methods (405) and unhandled errors get problem details too.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapApiDocs();
         app.MapConsentApi();
         app.MapHealthChecks(ApiRoutes.HealthLivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ApiRoutes.HealthReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using ConsentGateway.Http;
+using Microsoft.Playwright;
+
+namespace ConsentGateway.EndToEnd.Tests.Browser;
+
+/// <summary>
+/// The walk-through of Scalar's page in a real browser (Debian's Chromium, which test.sh installs;
+/// Playwright never downloads one): a token and a proxy key entered in its authentication panel,
+/// a request sent from the page, and nothing fetched from anywhere but this gateway.
+/// </summary>
+public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer>
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    // Playwright's assertions wait 5 s by default; a loaded CI machine can take longer to answer.
+    private const float AnswerTimeoutMs = 30_000;
+
+    // Scalar's own hosted services (its toolbar and its AI chat); none can work on a closed network.
+    private static readonly string[] HostedServiceButtons = ["Developer Tools", "Configure", "Share", "Generate SDK", "Deploy", "Ask AI"];
+
+    [Fact]
+    public async Task A_token_entered_in_the_auth_panel_reads_the_setting_from_the_page_and_nothing_leaves_loopback()
+    {
+        var userId = await server.CreateAccountAsync(enabled: true);
+        var token = server.Token(userId, Scopes.User);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = File.Exists(ChromiumPath) ? ChromiumPath : throw new InvalidOperationException($"{ChromiumPath} is missing: ./test.sh installs Debian's chromium."),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var requests = new ConcurrentQueue<IRequest>();
+        page.Request += (_, request) => requests.Enqueue(request);
+
+        try
+        {
+            await page.GotoAsync(new Uri(server.BaseAddress, "/scalar/v1").ToString());
+            Assert.Equal("Consent gateway API", await page.TitleAsync());
+
+            // The authentication panel on the page's introduction: bearer and proxy key, both preferred.
+            await page.GetByPlaceholder("Token").FillAsync(token);
+            await page.GetByLabel("Value", new PageGetByLabelOptions { Exact = true }).FillAsync(server.ProxyKey);
+
+            // The operation by its method and path (sidebar entries and tags may be renamed), then its "Test Request" client.
+            await page.Locator("a.endpoint[href$='/GET/api/v1/accounts/{userId}/partner-sharing']").ClickAsync();
+            await page.Locator("section[id$='/GET/api/v1/accounts/{userId}/partner-sharing'] button.show-api-client-button").ClickAsync();
+            var client = page.GetByRole(AriaRole.Dialog, new PageGetByRoleOptions { Name = "API Client" });
+            await client.Locator("tr#userId [contenteditable][data-placeholder='Value']").FillAsync(userId);
+            await client.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Send" }).First.ClickAsync();
+
+            await Assertions.Expect(client.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "200 OK" })).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = AnswerTimeoutMs });
+            await Assertions.Expect(client).ToContainTextAsync("\"enabled\": true", new LocatorAssertionsToContainTextOptions { Timeout = AnswerTimeoutMs });
+
+            var sent = Assert.Single(requests, request => request.Url.EndsWith($"/api/v1/accounts/{userId}/partner-sharing", StringComparison.Ordinal));
+            var headers = await sent.AllHeadersAsync();
+            Assert.Equal("Bearer " + token, headers["authorization"]);
+            Assert.Equal(server.ProxyKey, headers["x-consent-key"]);
+
+            foreach (var name in HostedServiceButtons)
+            {
+                Assert.Equal(0, await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = name }).CountAsync());
+            }
+
+            Assert.All(requests, request => Assert.True(
+                Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && url.IsLoopback,
+                $"The page requested {request.Url}, outside this gateway's loopback address."));
+        }
+        finally
+        {
+            var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(screenshots);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "scalar-partner-sharing.png") });
+        }
+    }
+}
