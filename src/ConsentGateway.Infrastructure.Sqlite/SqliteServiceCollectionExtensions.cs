@@ -30,7 +30,9 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore>(provider => new SqliteAccountStore(provider.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IDeviceStore>(provider => new SqliteDeviceStore(provider.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IIntentLog>(provider => new SqliteIntentLog(provider.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<IProjectionStore>(provider => new SqliteProjectionStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton(provider => new SqliteProjectionStore(provider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IProjectionStore>(provider => provider.GetRequiredService<SqliteProjectionStore>());
+        services.TryAddSingleton<IProjectionScan>(provider => provider.GetRequiredService<SqliteProjectionStore>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChangeLog>(provider => new SqliteChangeLog(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());

@@ -7,6 +7,7 @@ return args switch
 {
     [DevTokenCommand.Name, .. var rest] => DevTokenCommand.Run(rest),
     [BackupCommand.Name, .. var rest] => BackupCommand.Run(rest),
+    [PolicyCommand.Name, .. var rest] => await PolicyCommand.RunAsync(rest),
     _ => await RunServerAsync(args),
 };
 

@@ -54,7 +54,9 @@ public static class TableStorageServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore>(provider => new TableAccountStore(TableOf(provider, static storage => storage.AccountsTable)));
         services.TryAddSingleton<IDeviceStore>(provider => new TableDeviceStore(TableOf(provider, static storage => storage.DevicesTable)));
         services.TryAddSingleton<IIntentLog>(provider => new TableIntentLog(TableOf(provider, static storage => storage.IntentsTable)));
-        services.TryAddSingleton<IProjectionStore>(provider => new TableProjectionStore(TableOf(provider, static storage => storage.ProjectionsTable)));
+        services.TryAddSingleton(provider => new TableProjectionStore(TableOf(provider, static storage => storage.ProjectionsTable)));
+        services.TryAddSingleton<IProjectionStore>(provider => provider.GetRequiredService<TableProjectionStore>());
+        services.TryAddSingleton<IProjectionScan>(provider => provider.GetRequiredService<TableProjectionStore>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChangeLog>(provider => new TableChangeLog(
             TableOf(provider, static storage => storage.ChangeLogTable),

@@ -1,0 +1,135 @@
+using ConsentGateway.Core.Accounts;
+using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Impact;
+using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Projection;
+using ConsentGateway.Infrastructure.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ConsentGateway.Server;
+
+/// <summary>
+/// <c>policy validate FILE</c>: the start-up check of a policy document, without starting.
+/// <c>policy diff FILE [--json]</c>: what switching from the policy in force (<c>Consent:PolicyPath</c>,
+/// or the shipped default) to FILE would change for every projected account and device of the
+/// configured store. The SQLite store is read from an online backup taken first, so the answer
+/// is one moment's population and the server may go on serving; Table Storage is scanned directly.
+/// </summary>
+internal static class PolicyCommand
+{
+    public const string Name = "policy";
+
+    private const string Usage =
+        """
+        Usage: policy validate FILE
+               policy diff FILE [--json] [--Consent:Storage:Provider Sqlite|TableStorage] [--Consent:Storage:SqlitePath DATABASE] [--Consent:PolicyPath IN-FORCE.json]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        switch (args)
+        {
+            case ["validate", var file]:
+                return Validate(file) is { } policy ? Valid(policy) : 1;
+            case ["diff", var file, .. var rest] when !file.StartsWith("--", StringComparison.Ordinal):
+                var json = rest.Contains("--json", StringComparer.Ordinal);
+                return await DiffAsync(file, json, [.. rest.Where(arg => arg != "--json")]).ConfigureAwait(false);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    private static int Valid(CompiledPolicy policy)
+    {
+        Console.WriteLine($"Valid: policy {policy.Version}, {policy.Partnerships.Count} partnership(s), {policy.Document.Partners!.Count} partner(s), {policy.DataItems.Count} data item(s).");
+        return 0;
+    }
+
+    // The same messages as at start-up: every problem, each with its field path.
+    private static CompiledPolicy? Validate(string file)
+    {
+        try
+        {
+            return PolicyLoader.Load(file);
+        }
+        catch (PolicyValidationException ex)
+        {
+            Console.Error.WriteLine($"{file}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"{file}: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            Console.Error.WriteLine($"{file}: {ex.Message}");
+        }
+
+        return null;
+    }
+
+    private static async Task<int> DiffAsync(string file, bool json, string[] settings)
+    {
+        if (Validate(file) is not { } candidate)
+        {
+            return 1;
+        }
+
+        var configuration = CommandConfiguration.Build(settings);
+        CompiledPolicy current;
+        StorageProvider provider;
+        try
+        {
+            current = PolicyLoader.Load(configuration[CoreServiceCollectionExtensions.PolicyPathKey]);
+            provider = ServerServiceCollectionExtensions.StorageProviderOf(configuration);
+        }
+        catch (Exception ex) when (ex is PolicyValidationException or OptionsValidationException or IOException)
+        {
+            Console.Error.WriteLine($"The policy in force or the store could not be read: {ex.Message}");
+            return 1;
+        }
+
+        var snapshot = provider == StorageProvider.Sqlite ? Path.Combine(Path.GetTempPath(), $"consent-policy-diff-{Guid.NewGuid():N}.db") : null;
+        try
+        {
+            if (snapshot is not null)
+            {
+                var source = configuration.GetSection(SqliteStorageOptions.SectionName).Get<SqliteStorageOptions>()?.SqlitePath ?? SqliteStorageOptions.DefaultPath;
+                SqliteDatabase.BackUp(source, snapshot);
+                configuration = new ConfigurationBuilder().AddConfiguration(configuration)
+                    .AddInMemoryCollection([new($"{SqliteStorageOptions.SectionName}:{nameof(SqliteStorageOptions.SqlitePath)}", snapshot)]).Build();
+            }
+
+            await using var services = new ServiceCollection().AddLogging().AddConsentStorage(configuration).BuildServiceProvider();
+            var limits = Options.Create(configuration.GetSection(AccountsOptions.SectionName).Get<AccountsOptions>() ?? new AccountsOptions());
+            var pseudonyms = new DecisionLog(NullLoggerFactory.Instance, Options.Create(configuration.GetSection(EvaluationOptions.SectionName).Get<EvaluationOptions>() ?? new EvaluationOptions()));
+            var analysis = new PolicyImpactAnalysis(services.GetRequiredService<IProjectionScan>(), services.GetRequiredService<IProjectionStore>(), limits);
+            var report = await analysis.AnalyseAsync(current, candidate, id => pseudonyms.Hash(id)!, CancellationToken.None).ConfigureAwait(false);
+            if (json)
+            {
+                using var stdout = Console.OpenStandardOutput();
+                ImpactReportWriter.WriteJson(report, stdout);
+            }
+            else
+            {
+                ImpactReportWriter.WriteTable(report, Console.Out);
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is SqliteStoreFileException or Core.StoreUnavailableException or OptionsValidationException)
+        {
+            Console.Error.WriteLine($"The store could not be read: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (snapshot is not null)
+            {
+                File.Delete(snapshot);
+            }
+        }
+    }
+}
