@@ -91,7 +91,10 @@ internal sealed class OperationMetadataTransformer(EndpointDataSource endpoints)
 
             if (MediaType(response.Content, "application/problem+json") is { } problem)
             {
-                response.Description = $"{ReasonPhrases.GetReasonPhrase(status)}: the problem's `code` is one of {string.Join(", ", ProblemCatalog.CodesOf(status).Select(code => $"`{code}`"))} (not every one applies to every route).";
+                var codes = ProblemCatalog.CodesOf(status).Select(code => $"`{code}`").ToList();
+                response.Description = ReasonPhrases.GetReasonPhrase(status) + (codes.Count == 1
+                    ? $": the problem's `code` is {codes[0]}."
+                    : $": the problem's `code` is one of {string.Join(", ", codes)} (not every one applies to every route).");
                 problem.Example ??= examples.Responses?.GetValueOrDefault(statusText) is { } problemExample ? ApiExamples.Parse(problemExample) : null;
             }
             else if (examples.Responses?.GetValueOrDefault(statusText) is { } example && MediaType(response.Content, "application/json") is { } content)
