@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Azurite (npm, pinned in package-lock.json): the Table Storage emulator the integration tests
-# start themselves, one per test project (tests/ConsentGateway.Testing/AzuriteServer.cs).
-if [[ ! -x node_modules/.bin/azurite-table ]]; then
+# start themselves, one per test project (tests/ConsentGateway.Testing/AzuriteServer.cs); and the
+# OpenAPI linters the API description's tests run (Redocly CLI, Spectral).
+if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral ]]; then
   npm ci --no-audit --no-fund
 fi
 

@@ -12,6 +12,9 @@ public static class SubjectIds
     /// <summary>The rule in words, for error messages.</summary>
     public const string Rule = "1-128 letters, digits, '.', '_', '-' or ':', starting with a letter or digit";
 
+    /// <summary>The rule as an ECMA-262 regular expression, for the OpenAPI document (a test keeps it equal to <see cref="IsValid"/>).</summary>
+    public const string Pattern = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
+
     public static bool IsValid(string? id)
     {
         if (id is null || id.Length is 0 or > MaxLength || !char.IsAsciiLetterOrDigit(id[0]))

@@ -23,8 +23,13 @@ public static class HttpServiceCollectionExtensions
         services.TryAddSingleton<PolicyEndpoints>();
         services.AddHealthChecks().AddCheck<DecisionCacheHealthCheck>(DecisionCacheHealthCheck.Name, tags: [HealthTags.Ready]);
 
-        // Typed results write their bodies with the app's JSON options: the API's generated metadata first.
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        // Typed results write their bodies with the app's JSON options: the API's generated metadata
+        // first, and numbers never read from strings, as ApiJsonContext reads (the OpenAPI schemas say so).
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
 
         // Problems the framework writes itself (unknown route, wrong method, unhandled error)
         // get the same shape and a stable code as ours.

@@ -1,3 +1,4 @@
+using ConsentGateway.Server.OpenApi;
 using Scalar.AspNetCore;
 
 namespace ConsentGateway.Server;
@@ -10,12 +11,6 @@ public static class ApiDocsEndpointRouteBuilderExtensions
 {
     /// <summary><c>true</c> serves the docs in Production too; <c>false</c> hides them everywhere; unset: every environment but Production.</summary>
     public const string EnabledSetting = "Consent:ApiDocs:Enabled";
-
-    /// <summary>The document's HTTP bearer (JWT) security scheme: what the account and policy routes need.</summary>
-    public const string BearerSchemeName = "bearer";
-
-    /// <summary>The document's API key scheme (<c>X-Consent-Key</c>): what an egress proxy's routes need.</summary>
-    public const string ProxyKeySchemeName = "proxyKey";
 
     public static WebApplication MapApiDocs(this WebApplication app)
     {
@@ -33,7 +28,7 @@ public static class ApiDocsEndpointRouteBuilderExtensions
     // bundle itself), and every feature that calls Scalar's hosted services is off.
     private static void ConfigureScalar(ScalarOptions options) => options
         .WithTitle("Consent gateway API")
-        .AddPreferredSecuritySchemes([BearerSchemeName, ProxyKeySchemeName])
+        .AddPreferredSecuritySchemes([SecuritySchemes.Bearer, SecuritySchemes.ProxyKey])
         .DisableDefaultFonts()
         .DisableTelemetry()
         .DisableAgent()

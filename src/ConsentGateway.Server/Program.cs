@@ -1,6 +1,7 @@
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Infrastructure.Sqlite;
 using ConsentGateway.Server;
+using ConsentGateway.Server.OpenApi;
 using Microsoft.Extensions.Options;
 
 return args switch
@@ -15,7 +16,11 @@ static async Task<int> RunServerAsync(string[] args)
 {
     try
     {
-        await ConsentServer.Build(args).RunAsync();
+        // The build's OpenAPI run (Microsoft.Extensions.ApiDescription.Server) starts the app for its document only.
+        var app = BuildTimeDocument.IsGenerating
+            ? ConsentServer.Build([.. args, .. BuildTimeDocument.Arguments()], BuildTimeDocument.WithoutBackgroundWork)
+            : ConsentServer.Build(args);
+        await app.RunAsync();
         return 0;
     }
     catch (Exception ex) when (ex is SqliteStoreFileException or OptionsValidationException or PolicyValidationException)

@@ -16,7 +16,7 @@ public static class ServerServiceCollectionExtensions
             .AddConsentHttp(configuration)
             .AddConsentTelemetry(configuration)
             .AddInProcessPropagation()
-            .AddOpenApi(options => options.AddOperationTransformer<ResponseHeaderTransformer>().AddDocumentTransformer<SecuritySchemesTransformer>());
+            .AddConsentOpenApi();
 
     /// <summary>The stores of <see cref="StorageProviderKey"/> (SQLite when unset); any other value stops the start, naming the key.</summary>
     public static IServiceCollection AddConsentStorage(this IServiceCollection services, IConfiguration configuration) =>
