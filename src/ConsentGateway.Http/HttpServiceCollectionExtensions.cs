@@ -21,7 +21,7 @@ public static class HttpServiceCollectionExtensions
         services.TryAddSingleton<DecisionJson>();
         services.TryAddSingleton<EvaluationEndpoints>();
         services.TryAddSingleton<PolicyEndpoints>();
-        services.AddHealthChecks().AddCheck<DecisionCacheHealthCheck>(DecisionCacheHealthCheck.Name, tags: [HealthTags.Ready]);
+        services.AddConsentHealthChecks();
 
         // Typed results write their bodies with the app's JSON options: the API's generated metadata first.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
