@@ -22,6 +22,7 @@ public static class HttpServiceCollectionExtensions
         services.TryAddSingleton<EvaluationEndpoints>();
         services.TryAddSingleton<PolicyEndpoints>();
         services.AddConsentHealthChecks();
+        services.AddExceptionHandler<BadRequestFramingHandler>();
 
         // Typed results write their bodies with the app's JSON options: the API's generated metadata first.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ConsentGateway.Server.Propagation;
 
 /// <summary>
-/// Ready while the self-host's propagation keeps up: no accepted change has waited for its
-/// projection longer than the propagation allowance (the bound less the decision budget), and
-/// repair has completed a run within <see cref="RepairRunsPerAllowance"/> of its timer periods
-/// (since the start, before its first run). Either one failing means a change may not reach
-/// decisions within the bound: the store is down, or projections keep failing.
+/// Ready while the self-host's propagation keeps up. Repair must have completed a run within
+/// <see cref="RepairRunsPerAllowance"/> of its timer periods (since the start, before its first
+/// run), or it is not ready: changes the bus lost would never be projected. A change that has
+/// waited for its projection longer than the propagation allowance (the bound less the decision
+/// budget) makes it degraded: the decision cache still trusts what it holds for one more decision
+/// budget, and its own check turns unhealthy when that is over.
 /// </summary>
 public sealed class PropagationHealthCheck(InProcessChangeBus bus, ProjectionWatermark watermark, RepairWorker repair, TimeProvider time) : IHealthCheck
 {
@@ -28,8 +29,9 @@ public sealed class PropagationHealthCheck(InProcessChangeBus bus, ProjectionWat
         var description = string.Create(
             CultureInfo.InvariantCulture,
             $"The oldest unprojected change has waited {waited.TotalSeconds:F1} s (allowance {allowance.TotalSeconds:F1} s); repair {repairState} {sinceRepair.TotalSeconds:F1} s ago (allowance {repairAllowance.TotalSeconds:F1} s).");
-        return Task.FromResult(waited > allowance || sinceRepair > repairAllowance
-            ? HealthCheckResult.Unhealthy(description)
+        return Task.FromResult(
+            sinceRepair > repairAllowance ? HealthCheckResult.Unhealthy(description)
+            : waited > allowance ? HealthCheckResult.Degraded(description)
             : HealthCheckResult.Healthy(description));
     }
 }
