@@ -171,6 +171,18 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+// What a deployment watches: /api/health/ready from several regions (docs/operations.md).
+module readiness 'modules/readiness.bicep' = {
+  name: 'readiness'
+  params: {
+    name: '${appName}-ready-${suffix}'
+    location: location
+    appInsightsId: monitoring.outputs.appInsightsId
+    hostName: functionApp.outputs.defaultHostName
+    tags: tags
+  }
+}
+
 @description('Base URL of the API (host.json routePrefix "api").')
 output apiUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
 

@@ -42,6 +42,7 @@ public static class EgressProxyServer
         // gateway's policy does not know stops it at start (StartupPolicyCheck), before it listens.
         app.Services.GetRequiredService<ConsentRoutes>();
         app.MapConsentEgressProxy();
+        app.MapConsentProxyHealth();
         return app;
     }
 

@@ -22,6 +22,7 @@ public static class EgressProxyServiceCollectionExtensions
         services.TryAddSingleton<ConsentEnforcement>();
         services.TryAddSingleton<EgressProxyMetrics>();
         services.AddHostedService<StartupPolicyCheck>();
+        services.AddConsentProxyHealthChecks();
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             // Partners learn nothing of the internal network: no X-Forwarded-* unless a route asks.

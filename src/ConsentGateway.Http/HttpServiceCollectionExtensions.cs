@@ -21,7 +21,8 @@ public static class HttpServiceCollectionExtensions
         services.TryAddSingleton<DecisionJson>();
         services.TryAddSingleton<EvaluationEndpoints>();
         services.TryAddSingleton<PolicyEndpoints>();
-        services.AddHealthChecks().AddCheck<DecisionCacheHealthCheck>(DecisionCacheHealthCheck.Name, tags: [HealthTags.Ready]);
+        services.AddConsentHealthChecks();
+        services.AddExceptionHandler<BadRequestFramingHandler>();
 
         // Typed results write their bodies with the app's JSON options: the API's generated metadata
         // first, and numbers never read from strings, as ApiJsonContext reads (the OpenAPI schemas say so).

@@ -76,10 +76,12 @@ public static class Problems
         StatusCodes.Status403Forbidden => "The caller may not do this.",
         StatusCodes.Status404NotFound => "Not found.",
         StatusCodes.Status405MethodNotAllowed => "Method not allowed.",
+        StatusCodes.Status408RequestTimeout => "The request body did not arrive in time.",
         StatusCodes.Status409Conflict => "Conflict.",
         StatusCodes.Status412PreconditionFailed => "The precondition failed.",
         StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type.",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request's header or trailer fields are too large.",
         StatusCodes.Status503ServiceUnavailable => "Service unavailable.",
         _ => "Error.",
     };

@@ -1,6 +1,4 @@
-using ConsentGateway.Contracts;
 using ConsentGateway.Core.Policy;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using ConsentGateway.Http;
 
 namespace ConsentGateway.Server;
@@ -33,8 +31,7 @@ public static class ConsentServer
         app.UseStatusCodePages();
         app.MapApiDocs();
         app.MapConsentApi();
-        app.MapHealthChecks(ApiRoutes.HealthLivePath, new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks(ApiRoutes.HealthReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
+        app.MapConsentHealth();
         return app;
     }
 }

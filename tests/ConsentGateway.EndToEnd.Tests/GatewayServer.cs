@@ -74,6 +74,9 @@ public class GatewayServer : IAsyncLifetime
     /// <summary>Turns the Azurite connection string into the one the server uses (e.g. through a <see cref="TcpForwarder"/>); Table Storage only.</summary>
     public Func<string, string>? RouteStorage { get; init; }
 
+    /// <summary>The server's minimum log level (<c>Logging:LogLevel:Default</c>); tests that read its logs lower it.</summary>
+    public string LogLevel { get; init; } = "Critical";
+
     /// <summary>Replaces registrations of the server (fault injection).</summary>
     public Action<IServiceCollection>? OverrideServices { get; init; }
 
@@ -200,7 +203,7 @@ public class GatewayServer : IAsyncLifetime
         "--Consent:Proxies:tests:Partners:0", "*",
         "--Consent:Proxies:limited:KeySha256", Sha256Hex(LimitedProxyKey),
         "--Consent:Proxies:limited:Partners:0", LimitedProxyPartner,
-        "--Logging:LogLevel:Default", "Critical",
+        "--Logging:LogLevel:Default", LogLevel,
         .. PolicyPath is null ? Array.Empty<string>() : ["--Consent:PolicyPath", PolicyPath],
     ];
 

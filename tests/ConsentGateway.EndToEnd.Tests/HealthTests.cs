@@ -1,6 +1,9 @@
 using System.Net;
+using System.Text.Json;
 using ConsentGateway.Contracts;
+using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.EndToEnd.Tests;
 
@@ -45,10 +48,32 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "Healthy"), readyAgain);
     }
 
+    [Fact]
+    public async Task Ready_answers_each_check_as_json_naming_the_policy_version_and_no_identifier()
+    {
+        var userId = await _server.CreateAccountAsync("DE", enabled: true);
+        using var client = _server.Client(token: null);
+        await EventuallyAsync(client, HttpStatusCode.OK, "Healthy");
+        using var response = await client.GetAsync(ApiRoutes.HealthReadyPath);
+        var body = await response.Content.ReadAsStringAsync();
+        using var json = JsonDocument.Parse(body);
+        var checks = json.RootElement.GetProperty("checks");
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(
+            ["decision-cache", "policy", "propagation", "store"],
+            checks.EnumerateObject().Select(check => check.Name).Order(StringComparer.Ordinal));
+        Assert.All(checks.EnumerateObject(), check => Assert.Equal("Healthy", check.Value.GetProperty("status").GetString()));
+        Assert.Contains(_server.Services.GetRequiredService<CompiledPolicy>().Version, checks.GetProperty("policy").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(userId, body, StringComparison.Ordinal);
+    }
+
+    // The overall status of the JSON answer.
     private static async Task<(HttpStatusCode, string)> GetAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, json.RootElement.GetProperty("status").GetString()!);
     }
 
     // The bound is 5 s: a failing change makes the cache degraded after 3.75 s + 0.6 s, not ready after 5 s.

@@ -144,6 +144,39 @@ public sealed class TableStorageRegistrationTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task Tables_the_store_lost_after_the_start_are_created_again_and_the_call_succeeds()
+    {
+        var (settings, tables) = UniqueTables();
+        using var host = BuildHost(settings);
+        await host.StartAsync(Ct);
+        var accounts = host.Services.GetRequiredService<IAccountStore>();
+        var changeLog = host.Services.GetRequiredService<IChangeLog>();
+        var service = azurite.CreateServiceClient();
+        var account = new AccountRecord("u-lost-tables", CountryCode.Parse("DE"), DateTimeOffset.UnixEpoch, 1, true, 1, DateTimeOffset.UnixEpoch, false, null);
+
+        // A transaction first: the service answers it 202 with the missing table inside.
+        await DeleteAsync(service, tables);
+        var written = await accounts.TryWriteAccountAsync(account, new SettingChange(1, true, DateTimeOffset.UnixEpoch, ChangeChannel.User, "2020-04-06"), Ct);
+        await DeleteAsync(service, tables);
+        // Throws without the tables made again.
+        await changeLog.AppendAsync(new ProjectedChange(SubjectKind.Account, "u-lost-tables", new SubjectVersion(1, 1)), Ct);
+        await DeleteAsync(service, tables);
+        var found = await accounts.FindAsync("u-lost-tables", Ct);
+
+        Assert.NotNull(written);
+        Assert.Null(found);
+        await DeleteAsync(service, tables);
+    }
+
+    private static async Task DeleteAsync(TableServiceClient service, IEnumerable<string> tables)
+    {
+        foreach (var name in tables)
+        {
+            await service.DeleteTableAsync(name, Ct);
+        }
+    }
+
+    [Fact]
     public async Task A_store_nothing_listens_on_is_unavailable()
     {
         using var host = BuildHost(Settings(("ConnectionString", ConnectionStringFor(ChildProcess.FreeLoopbackPort()))));

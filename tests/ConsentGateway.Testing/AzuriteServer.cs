@@ -31,6 +31,7 @@ public sealed class AzuriteServer : IAsyncLifetime
 
     private ChildProcess? _process;
     private int _port;
+    private bool _exitedEarly;
 
     /// <summary>The connection string of the running emulator.</summary>
     public string ConnectionString =>
@@ -73,24 +74,42 @@ public sealed class AzuriteServer : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             _port = ChildProcess.FreeLoopbackPort();
-            string[] arguments = ["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent"];
-            var process = _process = ChildProcess.Start(binary, arguments, Path.GetTempPath());
             try
             {
-                await process.WaitUntilListeningAsync("Azurite", _port, StartTimeout, () => $"Its output:{Environment.NewLine}{process.Output}").ConfigureAwait(false);
+                await StartAsync().ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
-                var exited = process.HasExited;
-                Stop();
-
                 // An early exit most likely means the port was taken in between: try another one.
-                if (!exited || attempt == PortAttempts)
+                if (!_exitedEarly || attempt == PortAttempts)
                 {
                     throw;
                 }
             }
+        }
+    }
+
+    /// <summary>Kills the emulator and starts a new one on the same port: the store comes back empty, without its tables (an in-memory store's restart).</summary>
+    public async Task RestartEmptyAsync()
+    {
+        Stop();
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    private async Task StartAsync()
+    {
+        string[] arguments = ["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent"];
+        var process = _process = ChildProcess.Start(BinaryPath, arguments, Path.GetTempPath());
+        try
+        {
+            await process.WaitUntilListeningAsync("Azurite", _port, StartTimeout, () => $"Its output:{Environment.NewLine}{process.Output}").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            _exitedEarly = process.HasExited;
+            Stop();
+            throw;
         }
     }
 

@@ -26,6 +26,9 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
     private readonly TimeProvider _time;
     private readonly EvaluationOptions _options;
     private readonly ILogger<SubjectCache> _logger;
+    private readonly RateLimitedLog _unavailableLog;
+    private readonly RateLimitedLog _failedLog;
+    private readonly RateLimitedLog _laneFullLog;
     private readonly EvaluationMetrics _metrics;
     private readonly Shelf<AccountLookup> _accounts;
     private readonly Shelf<DeviceLookup> _devices;
@@ -52,6 +55,7 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
         _time = time;
         _options = options.Value;
         _logger = logger;
+        (_unavailableLog, _failedLog, _laneFullLog) = (new RateLimitedLog(time), new RateLimitedLog(time), new RateLimitedLog(time));
         _metrics = metrics;
         Budget = _options.EffectiveDecisionBudget(propagation.Value.StalenessBound);
         _accounts = new Shelf<AccountLookup>(
@@ -151,11 +155,15 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
 
     private long FreshAsOf(long readAt) => Math.Max(readAt, ChangesKnownThrough);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A projection read failed or a decision waited for one longer than the store timeout; it denies with STORE_UNAVAILABLE.")]
-    private static partial void LogReadFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} projection read(s) did not answer within the store timeout since the last line like this one (one per {Seconds} s at most; the last: {Failure}); they deny with STORE_UNAVAILABLE.")]
+    private static partial void LogReadsUnavailable(ILogger logger, long count, double seconds, string failure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A decision found no free read slot in its lane within the store timeout; it denies with STORE_UNAVAILABLE.")]
-    private static partial void LogLaneFull(ILogger logger);
+    // A fault of another kind than an outage keeps its stack trace, once an interval.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} projection read(s) failed since the last line like this one (one per {Seconds} s at most); they deny with STORE_UNAVAILABLE.")]
+    private static partial void LogReadsFailed(ILogger logger, Exception exception, long count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} decision(s) found no free read slot in their lane within the store timeout since the last line like this one (one per {Seconds} s at most); they deny with STORE_UNAVAILABLE.")]
+    private static partial void LogLaneFull(ILogger logger, long count, double seconds);
 
     /// <summary>One entry: the value, the version of the row it came from, when its read began, and whether it was used since the last trim.</summary>
     private sealed class Entry<T>(T value, SubjectVersion version, long readAt)
@@ -511,14 +519,31 @@ public sealed partial class SubjectCache : IProjectedChangeObserver
         private Fresh<T> LaneFull()
         {
             owner._metrics.StoreUnavailable();
-            LogLaneFull(owner._logger);
+            if (owner._laneFullLog.Occurred(out var count))
+            {
+                LogLaneFull(owner._logger, count, owner._laneFullLog.Interval.TotalSeconds);
+            }
+
             return new Fresh<T>(unavailable, owner._time.GetTimestamp());
         }
 
         private Fresh<T> Failed(Exception ex)
         {
             owner._metrics.StoreUnavailable();
-            LogReadFailed(owner._logger, ex);
+            var outage = ex is StoreUnavailableException or TimeoutException or OperationCanceledException;
+            var log = outage ? owner._unavailableLog : owner._failedLog;
+            if (log.Occurred(out var count))
+            {
+                if (outage)
+                {
+                    LogReadsUnavailable(owner._logger, count, log.Interval.TotalSeconds, ex.GetType().Name);
+                }
+                else
+                {
+                    LogReadsFailed(owner._logger, ex, count, log.Interval.TotalSeconds);
+                }
+            }
+
             return new Fresh<T>(unavailable, owner._time.GetTimestamp());
         }
     }

@@ -20,7 +20,8 @@ public static class TableStorageServiceCollectionExtensions
     /// <c>Consent:Storage</c> (validated at start), one <see cref="TableServiceClient"/> through
     /// <c>Microsoft.Extensions.Azure</c>, the account and device stores, the intent log, the
     /// projection store and the change log (its clock skew from <see cref="ChangeLogOptions"/>), and
-    /// a hosted service that creates the five tables at start. Registrations made before this call
+    /// a hosted service that creates the five tables at start (in the background until the store
+    /// answers); a table found missing later is created again (<see cref="MissingTablePolicy"/>). Registrations made before this call
     /// are kept (tests put fakes in that way).
     /// </summary>
     public static IServiceCollection AddConsentTableStorage(this IServiceCollection services, IConfiguration configuration)
@@ -37,10 +38,15 @@ public static class TableStorageServiceCollectionExtensions
             .AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, provider) =>
             {
                 var storage = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+                TableServiceClient? service = null;
+                clientOptions.AddPolicy(
+                    new MissingTablePolicy([.. storage.Tables().Select(table => table.Name)], () => service!, provider.GetRequiredService<ILogger<MissingTablePolicy>>()),
+                    HttpPipelinePosition.PerCall);
                 ConfigureOutageHandling(clientOptions, storage);
-                return storage.ServiceUri is { } serviceUri
+                service = storage.ServiceUri is { } serviceUri
                     ? new TableServiceClient(serviceUri, credential, clientOptions)
                     : new TableServiceClient(storage.ConnectionString, clientOptions);
+                return service;
             })
 
             // The credential the section names: credential = managedidentity (with clientId for a

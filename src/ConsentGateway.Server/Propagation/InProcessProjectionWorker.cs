@@ -1,3 +1,4 @@
+using ConsentGateway.Core;
 using ConsentGateway.Core.Propagation;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ namespace ConsentGateway.Server.Propagation;
 public sealed partial class InProcessProjectionWorker(
     InProcessChangeBus bus, ChangeNoticeConsumer consumer, IOptions<PropagationOptions> options, TimeProvider time, ILogger<InProcessProjectionWorker> logger) : BackgroundService
 {
+    private readonly RateLimitedLog _unavailableLog = new(time);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.EffectiveWorkers).Select(_ => ServeAsync(stoppingToken)));
 
@@ -49,7 +52,19 @@ public sealed partial class InProcessProjectionWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogRedelivery(logger, ex, turn.Count);
+            if (ex is StoreUnavailableException)
+            {
+                // The store is down: every turn fails alike; a count now and then says it, without a stack trace each.
+                if (_unavailableLog.Occurred(out var count))
+                {
+                    LogRedeliveryStoreDown(logger, count, _unavailableLog.Interval.TotalSeconds);
+                }
+            }
+            else
+            {
+                LogRedelivery(logger, ex, turn.Count);
+            }
+
             bus.Settle(turn.Where(d => d.DeliveryCount >= maxDeliveryCount), projected: false);
             foreach (var delivery in turn.Where(d => d.DeliveryCount < maxDeliveryCount))
             {
@@ -71,6 +86,9 @@ public sealed partial class InProcessProjectionWorker(
             // Stopping: the intent log has it.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} projection turn(s) could not reach the store since the last line like this one (one per {Seconds} s at most); their notices are delivered again until their maximum delivery count.")]
+    private static partial void LogRedeliveryStoreDown(ILogger logger, long count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Projecting {Count} change notice(s) of one subject failed; each is delivered again until its maximum delivery count.")]
     private static partial void LogRedelivery(ILogger logger, Exception exception, int count);

@@ -22,9 +22,20 @@ public sealed partial class RepairWorker(Repairer repairer, TimeProvider time, I
     // itself may start later, on a thread of its own).
     private readonly DateTimeOffset _createdAt = time.GetUtcNow();
 
+    private long _lastSucceededAtTicks;
+
+    /// <summary>The period of the timer: half the repair delay.</summary>
+    public TimeSpan Interval => options.Value.EffectiveRepairDelay / 2;
+
+    /// <summary>When a run last completed (for readiness); <c>null</c> before the first.</summary>
+    public DateTimeOffset? LastSucceededAt => Interlocked.Read(ref _lastSucceededAtTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>When the worker was made: readiness counts from here until the first run completes.</summary>
+    public DateTimeOffset CreatedAt => _createdAt;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = options.Value.EffectiveRepairDelay / 2;
+        var interval = Interval;
         DateTimeOffset? orphansBefore = _createdAt;
         var pause = TimeSpan.Zero;
         var storeDown = false;
@@ -43,6 +54,7 @@ public sealed partial class RepairWorker(Repairer repairer, TimeProvider time, I
                     await repairer.RunOnceAsync(stoppingToken).ConfigureAwait(false);
                 }
 
+                Interlocked.Exchange(ref _lastSucceededAtTicks, time.GetUtcNow().UtcTicks);
                 if (storeDown)
                 {
                     LogStoreBack(logger);

@@ -6,6 +6,8 @@ using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Testing.InMemory;
+using ConsentGateway.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -13,7 +15,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ConsentGateway.Core.Tests.Evaluation;
 
 /// <summary>The per-subject cache in front of the decision projection, on a fake clock and a controllable store.</summary>
-public sealed class SubjectCacheTests : IDisposable
+public sealed partial class SubjectCacheTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(8);
 
@@ -411,7 +413,35 @@ public sealed class SubjectCacheTests : IDisposable
         Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(1, _store.Reads($"u{i}")));
     }
 
-    private SubjectCache Cache(EvaluationOptions options) => new(
+    [Fact]
+    public async Task A_thousand_reads_failing_alike_log_a_few_lines_with_their_count_and_no_stack_trace()
+    {
+        using var logs = new CapturedLogs();
+        using var factory = LoggerFactory.Create(logging => logging.AddProvider(logs));
+        _cache = Cache(new EvaluationOptions(), factory.CreateLogger<SubjectCache>());
+        _store.FailWith = new StoreUnavailableException("store down (test)", new IOException("connection refused"));
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            await GetAsync($"u{i}");
+            _time.Advance(TimeSpan.FromMilliseconds(15));
+        }
+
+        var lines = logs.Events.ToList();
+        var counts = lines.Select(line => long.Parse(CountOf().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.InRange(lines.Count, 1, 3);
+        Assert.All(lines, line => Assert.DoesNotContain("   at ", line, StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.Contains("StoreUnavailableException", line, StringComparison.Ordinal));
+
+        // The first at once, then one per 10 s with what happened since: every failure is counted, none is lost but the ones after the last line.
+        Assert.Equal(1, counts[0]);
+        Assert.InRange(counts.Sum(), 1_000 - (10_000 / 15), 1_000);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Count=(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex CountOf();
+
+    private SubjectCache Cache(EvaluationOptions options, ILogger<SubjectCache>? logger = null) => new(
         _store,
         _accountSource,
         new InMemoryDeviceStore(),
@@ -420,7 +450,7 @@ public sealed class SubjectCacheTests : IDisposable
         Options.Create(new PropagationOptions { StalenessBound = Bound }),
         Options.Create(new AccountsOptions { MaxAccountsPerDevice = 2 }),
         new EvaluationMetrics(_meters),
-        NullLogger<SubjectCache>.Instance);
+        logger ?? NullLogger<SubjectCache>.Instance);
 
     private ValueTask<Fresh<AccountLookup>> GetAsync(string userId) => _cache.GetAccountAsync(userId, _lane, null, default);
 
