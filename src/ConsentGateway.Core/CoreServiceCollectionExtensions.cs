@@ -1,3 +1,4 @@
+using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
@@ -49,6 +50,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SubjectCache>();
         services.AddSingleton<IProjectedChangeObserver>(provider => provider.GetRequiredService<SubjectCache>());
         services.TryAddSingleton<ReadLanes>();
+        services.TryAddSingleton(provider => new SubjectPseudonyms(provider.GetRequiredService<IOptions<EvaluationOptions>>().Value.SubjectHashKey));
         services.TryAddSingleton<DecisionLog>();
         services.TryAddSingleton<DecisionService>();
         return services;
