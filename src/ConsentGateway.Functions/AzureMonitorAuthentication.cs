@@ -9,7 +9,7 @@ namespace ConsentGateway.Functions;
 /// <c>ClientId=…;Authorization=AAD</c>): the Application Insights resource refuses local
 /// authentication, so without it the worker's telemetry would be rejected.
 /// </summary>
-internal static class AzureMonitorAuthentication
+public static class AzureMonitorAuthentication
 {
     public const string SettingKey = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 

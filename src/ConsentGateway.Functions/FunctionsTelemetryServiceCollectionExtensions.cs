@@ -34,9 +34,11 @@ public static class FunctionsTelemetryServiceCollectionExtensions
         var telemetry = services.AddTelemetrySignals(GatewayTelemetry.Service).UseFunctionsWorkerDefaults();
         if (azureMonitor)
         {
+            var connectionString = configuration[AzureMonitorConnectionKey];
             var credential = AzureMonitorAuthentication.CredentialOf(configuration[AzureMonitorAuthentication.SettingKey]);
             telemetry.UseAzureMonitorExporter(options =>
             {
+                options.ConnectionString = connectionString;
                 options.Credential = credential;
                 options.TracesPerSecond = null;
                 options.SamplingRatio = 1.0F;
