@@ -16,10 +16,10 @@ public static class FunctionsTelemetryServiceCollectionExtensions
     /// The gateway's telemetry from the worker (<see cref="GatewayTelemetry"/>, with the Functions
     /// resource and invocation context): to Azure Monitor when <see cref="AzureMonitorConnectionKey"/>
     /// is set, by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is, to both when both are, and no
-    /// SDK at all when neither is. Azure Monitor gets every trace and every log: the exporter's
-    /// rate-limited sampling and its dropping of logs whose trace was not sampled would lose
-    /// decision log events, which are the audit trail. It authenticates as the host does
-    /// (<see cref="AzureMonitorAuthentication"/>).
+    /// SDK at all when neither is. Azure Monitor gets every log: traces keep the exporter's
+    /// rate-limited sampling (they are for diagnosis), but its default of dropping the logs of
+    /// unsampled traces would lose decision log events, which are the audit trail. It
+    /// authenticates as the host does (<see cref="AzureMonitorAuthentication"/>).
     /// </summary>
     public static IServiceCollection AddConsentFunctionsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,8 +40,6 @@ public static class FunctionsTelemetryServiceCollectionExtensions
             {
                 options.ConnectionString = connectionString;
                 options.Credential = credential;
-                options.TracesPerSecond = null;
-                options.SamplingRatio = 1.0F;
                 options.EnableTraceBasedLogsSampler = false;
             });
         }

@@ -11,7 +11,7 @@ using OpenTelemetry.Trace;
 namespace ConsentGateway.Functions.Tests;
 
 /// <summary>
-/// The Functions app's telemetry: the worker exports to Azure Monitor (no sampling, so the
+/// The Functions app's telemetry: the worker exports to Azure Monitor (no log is sampled, so the
 /// decision log is complete), and host.json never samples the logs either.
 /// </summary>
 public sealed class FunctionsTelemetryTests
@@ -19,7 +19,7 @@ public sealed class FunctionsTelemetryTests
     private const string ConnectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/";
 
     [Fact]
-    public void With_an_application_insights_connection_the_worker_exports_every_signal_to_azure_monitor_unsampled()
+    public void With_an_application_insights_connection_the_worker_exports_every_signal_to_azure_monitor_and_every_log()
     {
         using var services = Services((FunctionsTelemetryServiceCollectionExtensions.AzureMonitorConnectionKey, ConnectionString));
 
@@ -27,8 +27,9 @@ public sealed class FunctionsTelemetryTests
         Assert.NotNull(services.GetService<MeterProvider>());
         Assert.NotNull(services.GetService<LoggerProvider>());
         var exporter = services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
-        Assert.Null(exporter.TracesPerSecond);
-        Assert.Equal(1.0F, exporter.SamplingRatio);
+        Assert.Equal(ConnectionString, exporter.ConnectionString);
+
+        // Traces may be sampled, logs never: not even those of a trace the sampler dropped.
         Assert.False(exporter.EnableTraceBasedLogsSampler);
     }
 
