@@ -53,9 +53,10 @@ public sealed class OtlpExportTests
             });
         }
 
-        // Traces: the decisions, inside ASP.NET Core's server spans.
+        // Traces: the decisions, inside ASP.NET Core's server spans. (Activity sources are per
+        // process: other tests' servers running meanwhile may add spans of theirs, hence "at least".)
         var spans = collector.SpanNames();
-        Assert.Equal(3, spans.Count(name => name == "consent.decide"));
+        Assert.True(spans.Count(name => name == "consent.decide") >= 3, string.Join(", ", spans));
         Assert.Contains(spans, name => name.StartsWith("GET /api/v1/check", StringComparison.Ordinal));
 
         // Metrics: the gateway's, with units, and ASP.NET Core's HTTP server duration.
