@@ -34,6 +34,16 @@ public sealed class FunctionsTelemetryTests
     }
 
     [Fact]
+    public void With_both_settings_the_worker_exports_to_azure_monitor_and_by_otlp()
+    {
+        using var services = Services((FunctionsTelemetryServiceCollectionExtensions.AzureMonitorConnectionKey, ConnectionString), ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9"));
+
+        Assert.NotNull(services.GetService<TracerProvider>());
+        Assert.NotNull(services.GetService<MeterProvider>());
+        Assert.NotNull(services.GetService<LoggerProvider>());
+    }
+
+    [Fact]
     public void Without_a_connection_or_an_otlp_endpoint_nothing_is_registered()
     {
         using var services = Services();
