@@ -36,7 +36,8 @@ internal static class PropagationLagBenchmark
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        // The histogram is in seconds (OpenTelemetry's unit of durations); the figures are printed in ms.
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value * 1000));
         listener.Start();
 
         // The setup's own notices (accounts, the attacker's links) are projected before the load:

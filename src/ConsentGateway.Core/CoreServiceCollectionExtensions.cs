@@ -1,3 +1,4 @@
+using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Evaluation;
@@ -49,8 +50,21 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SubjectCache>();
         services.AddSingleton<IProjectedChangeObserver>(provider => provider.GetRequiredService<SubjectCache>());
         services.TryAddSingleton<ReadLanes>();
+        services.AddSubjectPseudonyms();
         services.TryAddSingleton<DecisionLog>();
         services.TryAddSingleton<DecisionService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The keyed pseudonyms of subject ids (decision log hashes, Service Bus message ids) under
+    /// <c>Consent:Evaluation:SubjectHashKey</c> (<see cref="EvaluationOptions.SubjectHashKey"/>);
+    /// for layers registered without Core too (the key is then random per process).
+    /// </summary>
+    public static IServiceCollection AddSubjectPseudonyms(this IServiceCollection services)
+    {
+        services.AddOptions();
+        services.TryAddSingleton(provider => new SubjectPseudonyms(provider.GetRequiredService<IOptions<EvaluationOptions>>().Value.SubjectHashKey));
         return services;
     }
 

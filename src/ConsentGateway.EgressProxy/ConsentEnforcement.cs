@@ -40,7 +40,9 @@ internal sealed class ConsentEnforcement(
             return;
         }
 
+        using var activity = EgressProxyTelemetry.Source.StartActivity(EgressProxyTelemetry.Forward);
         var outcome = await EnforceAsync(context, route);
+        activity?.SetTag(EgressProxyTelemetry.RouteAttribute, route.RouteId).SetTag(EgressProxyTelemetry.OutcomeAttribute, outcome.ToString());
         metrics.Request(route.RouteId, outcome);
         if (outcome is EgressOutcome.Forwarded or EgressOutcome.Redacted)
         {

@@ -10,7 +10,8 @@ public static class EgressProxyServiceCollectionExtensions
 {
     /// <summary>
     /// The gateway client (section <c>ConsentGateway</c>), the consent rules (section
-    /// <c>ConsentProxy</c>, checked against the gateway's policy at start) and YARP (section <c>ReverseProxy</c>).
+    /// <c>ConsentProxy</c>, checked against the gateway's policy at start), YARP (section <c>ReverseProxy</c>)
+    /// and its own OpenTelemetry export (when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).
     /// </summary>
     public static IServiceCollection AddConsentEgressProxy(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,6 +22,7 @@ public static class EgressProxyServiceCollectionExtensions
         services.TryAddSingleton<ConsentRoutes>();
         services.TryAddSingleton<ConsentEnforcement>();
         services.TryAddSingleton<EgressProxyMetrics>();
+        services.AddOtlpTelemetry(configuration, EgressProxyTelemetry.Service);
         services.AddHostedService<StartupPolicyCheck>();
         services.AddConsentProxyHealthChecks();
         services.AddReverseProxy()

@@ -7,7 +7,7 @@ public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
     /// Everything the Functions app's triggers need, one <c>Add…</c> per layer: Core, the Table
-    /// Storage stores, the Service Bus publisher, the shared HTTP layer and telemetry, and the watch
+    /// Storage stores, the Service Bus publisher, the shared HTTP layer, telemetry (Azure Monitor or OTLP), and the watch
     /// of the change log (other instances project changes too).
     /// <c>Program.cs</c> and the tests call this one method, so they wire the same app.
     /// </summary>
@@ -17,7 +17,7 @@ public static class FunctionsServiceCollectionExtensions
             .AddConsentTableStorage(configuration)
             .AddConsentServiceBus(configuration)
             .AddConsentHttp(configuration)
-            .AddConsentTelemetry(configuration)
+            .AddConsentFunctionsTelemetry(configuration)
             .AddChangeLogWatch()
             .AddHostedService<ChangeLogWatchService>();
 }

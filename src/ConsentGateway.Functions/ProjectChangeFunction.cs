@@ -24,7 +24,7 @@ public sealed class ProjectChangeFunction(ChangeNoticeConsumer consumer, IOption
         int deliveryCount,
         CancellationToken cancellationToken)
     {
-        // The message id is a digest (ChangeNotice.MessageId): it names no user or device.
+        // The message id is a keyed digest (ChangeNotice.MessageId): it names no user or device.
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = messageId ?? "none" });
 
         // A failure throws out of the consumer (counted as dead-lettered on the last allowed

@@ -71,6 +71,9 @@ public class GatewayServer : IAsyncLifetime
 
     public const string LimitedProxyPartner = "google";
 
+    /// <summary>More configuration, after (so over) the defaults above, e.g. <c>--OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
+    public string[] ExtraArguments { get; init; } = [];
+
     /// <summary>Turns the Azurite connection string into the one the server uses (e.g. through a <see cref="TcpForwarder"/>); Table Storage only.</summary>
     public Func<string, string>? RouteStorage { get; init; }
 
@@ -205,6 +208,7 @@ public class GatewayServer : IAsyncLifetime
         "--Consent:Proxies:limited:Partners:0", LimitedProxyPartner,
         "--Logging:LogLevel:Default", LogLevel,
         .. PolicyPath is null ? Array.Empty<string>() : ["--Consent:PolicyPath", PolicyPath],
+        .. ExtraArguments,
     ];
 
     private string[] StorageSettings() => Storage == StorageProvider.TableStorage

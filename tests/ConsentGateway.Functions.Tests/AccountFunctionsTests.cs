@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Contracts;
+using ConsentGateway.Core;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Http;
 using ConsentGateway.Infrastructure.ServiceBus;
@@ -105,8 +106,9 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
 
         // Each accepted change was announced on Service Bus; the refused one was not.
         var serviceBus = (RecordingServiceBusSender)_services.GetRequiredService<ServiceBusSender>();
+        var pseudonyms = _services.GetRequiredService<SubjectPseudonyms>();
         Assert.Equal(
-            [new ChangeNotice(ChangeKind.Account, "fn-user", 1, default, "any").MessageId, new ChangeNotice(ChangeKind.Setting, "fn-user", 1, default, "any").MessageId],
+            [new ChangeNotice(ChangeKind.Account, "fn-user", 1, default, "any").MessageId(pseudonyms), new ChangeNotice(ChangeKind.Setting, "fn-user", 1, default, "any").MessageId(pseudonyms)],
             serviceBus.Sent.Select(m => m.MessageId));
     }
 

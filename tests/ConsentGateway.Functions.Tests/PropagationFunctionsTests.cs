@@ -3,6 +3,7 @@ using System.Text;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing;
 using ConsentGateway.Testing.Propagation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ public sealed class PropagationFunctionsTests : IDisposable
         await _rig.PutAccountAsync("fn-user", "SE");
         var notice = await _rig.NoticeAsync(ChangeKind.Account, "fn-user", 1);
 
-        await _function.ProjectChange(notice.ToJson(), notice.MessageId, deliveryCount: 1, Ct);
+        await _function.ProjectChange(notice.ToJson(), notice.MessageId(TestPseudonyms.Shared), deliveryCount: 1, Ct);
 
         Assert.True(_rig.Projections.Account("fn-user")!.Exists);
         Assert.False(_rig.IsPending(notice.IntentId));
@@ -58,11 +59,11 @@ public sealed class PropagationFunctionsTests : IDisposable
         var notice = await _rig.NoticeAsync(ChangeKind.Account, "fn-user", 1);
         _rig.Projections.FailNextWrites(int.MaxValue);
 
-        await Assert.ThrowsAsync<IOException>(() => _function.ProjectChange(notice.ToJson(), notice.MessageId, deliveryCount: 2, Ct));
+        await Assert.ThrowsAsync<IOException>(() => _function.ProjectChange(notice.ToJson(), notice.MessageId(TestPseudonyms.Shared), deliveryCount: 2, Ct));
         Assert.Equal(0, _rig.DeadLettered);
 
         // The subscription's max delivery count is 3 here: this is the last delivery before the dead-letter queue.
-        await Assert.ThrowsAsync<IOException>(() => _function.ProjectChange(notice.ToJson(), notice.MessageId, deliveryCount: 3, Ct));
+        await Assert.ThrowsAsync<IOException>(() => _function.ProjectChange(notice.ToJson(), notice.MessageId(TestPseudonyms.Shared), deliveryCount: 3, Ct));
         Assert.Equal(1, _rig.DeadLettered);
         Assert.True(_rig.IsPending(notice.IntentId));
     }
@@ -74,13 +75,13 @@ public sealed class PropagationFunctionsTests : IDisposable
         await _rig.PutAccountAsync("fn-late", "DE");
         var intent = await _rig.Intents.RecordAsync(ChangeKind.Account, "fn-late", null, DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
         var sender = new RecordingServiceBusSender();
-        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender), _rig.Accounts, _rig.ChangeLog, TimeProvider.System, Propagation, Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
+        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender, TestPseudonyms.Shared), _rig.Accounts, _rig.ChangeLog, TimeProvider.System, Propagation, Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
 
         await new RepairFunction(repairer).Repair(timer: null!, Ct);
 
         var message = Assert.Single(sender.Sent);
         Assert.StartsWith("account-", message.MessageId, StringComparison.Ordinal);
-        Assert.NotEqual(new ChangeNotice(ChangeKind.Account, "fn-late", 1, default, "any").MessageId, message.MessageId);
+        Assert.NotEqual(new ChangeNotice(ChangeKind.Account, "fn-late", 1, default, "any").MessageId(TestPseudonyms.Shared), message.MessageId);
         await _function.ProjectChange(message.Body.ToArray(), message.MessageId, deliveryCount: 1, Ct);
         Assert.True(_rig.Projections.Account("fn-late")!.Exists);
         Assert.False(_rig.IsPending(intent.Id));
@@ -91,7 +92,7 @@ public sealed class PropagationFunctionsTests : IDisposable
     {
         await _rig.Intents.RecordAsync(ChangeKind.Device, "fn-device", null, DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
         var sender = new RecordingServiceBusSender { FailWith = new IOException("Service Bus is unreachable (injected).") };
-        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender), _rig.Accounts, _rig.ChangeLog, TimeProvider.System, Propagation, Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
+        var repairer = new Repairer(_rig.Intents, new ServiceBusChangePublisher(sender, TestPseudonyms.Shared), _rig.Accounts, _rig.ChangeLog, TimeProvider.System, Propagation, Microsoft.Extensions.Options.Options.Create(new ChangeLogOptions()), _rig.Metrics, NullLogger<Repairer>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => new RepairFunction(repairer).Repair(timer: null!, Ct));
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,28 +19,28 @@ public sealed record ChangeNotice(ChangeKind Kind, string Key, long Version, Dat
 {
     /// <summary>
     /// Derived from the business key and version, so that Service Bus duplicate detection drops
-    /// a second publish of the same change: the kind and a SHA-256 of the key, version (or
-    /// linked account) and, for a repair, its time. Hashed so that it holds no user or device
-    /// id (brokers and hosts log message ids) and stays within Service Bus's 128 characters.
+    /// a second publish of the same change: the kind and a keyed HMAC
+    /// (<see cref="SubjectPseudonyms.MessageDigest"/>) of the key, version (or linked account)
+    /// and, for a repair, its time. Keyed so that it holds no user or device id (brokers and hosts
+    /// log message ids) and no one without the key can confirm a guessed id from it; within Service
+    /// Bus's 128 characters. Every instance must share the key for their ids to agree.
     /// A repair's notice differs from the original's: the original may have been accepted by
     /// the broker and then dead-lettered, and the repair must not be dropped as its duplicate.
     /// </summary>
-    [JsonIgnore]
-    public string MessageId
+    public string MessageId(SubjectPseudonyms pseudonyms)
     {
-        get
-        {
-            // '/' separates the parts because no id may hold one.
-            var change = Kind == ChangeKind.Device && LinkedUserId is not null
-                ? $"{Key}/link/{LinkedUserId}"
-                : string.Create(CultureInfo.InvariantCulture, $"{Key}/{Version}");
-            if (RepairedAt is { } repairedAt)
-            {
-                change = string.Create(CultureInfo.InvariantCulture, $"{change}/repair/{repairedAt.UtcTicks}");
-            }
+        ArgumentNullException.ThrowIfNull(pseudonyms);
 
-            return KindName(Kind) + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(change)));
+        // '/' separates the parts because no id may hold one.
+        var change = Kind == ChangeKind.Device && LinkedUserId is not null
+            ? $"{Key}/link/{LinkedUserId}"
+            : string.Create(CultureInfo.InvariantCulture, $"{Key}/{Version}");
+        if (RepairedAt is { } repairedAt)
+        {
+            change = string.Create(CultureInfo.InvariantCulture, $"{change}/repair/{repairedAt.UtcTicks}");
         }
+
+        return KindName(Kind) + "-" + pseudonyms.MessageDigest(change);
     }
 
     public static string KindName(ChangeKind kind) => kind switch

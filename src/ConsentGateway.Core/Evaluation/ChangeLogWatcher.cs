@@ -48,7 +48,9 @@ public sealed partial class ChangeLogWatcher(
     /// <summary>One poll: reads to the end of the log; a failure is logged once per outage and leaves the watch where it was.</summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
+        using var activity = GatewayActivities.Source.StartActivity(GatewayActivities.Watch);
         var started = time.GetTimestamp();
+        var read = 0;
         try
         {
             if (_position is not { } position || OutlivedRetention(started))
@@ -67,11 +69,14 @@ public sealed partial class ChangeLogWatcher(
                     cache.OnProjected(change);
                 }
 
+                read += page.Changes.Count;
+
                 position = page.Next;
             }
             while (page.HasMore);
 
             _position = position;
+            activity?.SetTag(ConsentAttributes.ChangesRead, read);
             Volatile.Write(ref _lastGoodRead, started);
             cache.ChangesWatchedThrough(started - (long)(log.VisibilityLag.TotalSeconds * time.TimestampFrequency));
             if (_failing)
@@ -82,6 +87,7 @@ public sealed partial class ChangeLogWatcher(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             if (!_failing)
             {
                 _failing = true;

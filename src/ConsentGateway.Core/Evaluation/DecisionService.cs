@@ -20,15 +20,22 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
 
     public async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, ReadLane lane, CancellationToken cancellationToken)
     {
+        using var activity = GatewayActivities.Source.StartActivity(GatewayActivities.Decide);
         var user = question.UserId is null ? default : await Account(question, question.UserId, lane, cancellationToken).ConfigureAwait(false);
         var device = question.DeviceAdId is null ? default : await Device(question, question.DeviceAdId, lane, cancellationToken).ConfigureAwait(false);
-        return await DecideAsync(question, user, device, lane, cancellationToken).ConfigureAwait(false);
+        var record = await DecideAsync(question, user, device, lane, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(ConsentAttributes.Decision, record.Decision.Outcome.ToName())
+            .SetTag(ConsentAttributes.Partner, record.Decision.Partnership?.Id ?? ConsentAttributes.UnknownPartner)
+            .SetTag(ConsentAttributes.DecisionId, record.Id);
+        return record;
     }
 
     /// <summary>Decides many questions, in order; every subject missing from memory is read at once, not one after another.</summary>
     public async Task<DecisionRecord[]> DecideManyAsync(IReadOnlyList<EvaluationQuestion> questions, ReadLane lane, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(questions);
+        using var activity = GatewayActivities.Source.StartActivity(GatewayActivities.DecideBatch);
+        activity?.SetTag("consent.batch.size", questions.Count);
         var users = new Fresh<AccountLookup>[questions.Count];
         var devices = new Fresh<DeviceLookup>[questions.Count];
         var pendingUsers = new Task<Fresh<AccountLookup>>?[questions.Count];
@@ -96,7 +103,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
         var userIds = device.Value.LinkedUserIds;
         if (userIds is not { Length: > 0 })
         {
-            return Decide(question, user, device, new LinkedAccounts([]));
+            return Decide(question, user, device, new LinkedAccounts([]), lane);
         }
 
         var linked = new LinkedAccounts(ArrayPool<AccountLookup>.Shared.Rent(userIds.Length));
@@ -123,7 +130,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
                 }
             }
 
-            return Decide(question, user, device, linked);
+            return Decide(question, user, device, linked, lane);
         }
         finally
         {
@@ -131,12 +138,12 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
         }
     }
 
-    private DecisionRecord Decide(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, in LinkedAccounts linked)
+    private DecisionRecord Decide(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, in LinkedAccounts linked, ReadLane lane)
     {
         var facts = new SubjectFacts(user.Value, device.Value.Status, linked.Accounts.AsSpan(0, device.Value.LinkedUserIds?.Length ?? 0));
         var decision = PolicyEvaluator.Evaluate(policy, question.Request, facts);
         var record = new DecisionRecord(decision, _ids.Next(), TtlSeconds(question, user, device, linked));
-        log.Write(question, record);
+        log.Write(question, lane, record);
         metrics.Decided(decision);
         return record;
     }

@@ -3,8 +3,9 @@ using System.Diagnostics.Metrics;
 namespace ConsentGateway.Core.Evaluation;
 
 /// <summary>
-/// The evaluation instruments: decisions by outcome and reason, and how the projection was read
-/// (cache hits, misses, reads the store could not answer in time).
+/// The evaluation instruments: decisions by outcome and partner, their reasons, and how the
+/// projection was read (cache hits, misses, reads the store could not answer in time). Units are
+/// UCUM annotations (<c>{decision}</c>) as the OpenTelemetry semantic conventions use them.
 /// </summary>
 public sealed class EvaluationMetrics : IDisposable
 {
@@ -12,6 +13,7 @@ public sealed class EvaluationMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly Counter<long> _decisions;
+    private readonly Counter<long> _reasons;
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _storeUnavailable;
@@ -22,25 +24,29 @@ public sealed class EvaluationMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);
-        _decisions = _meter.CreateCounter<long>("consent.decisions", description: "Decisions, once per reason they give, tagged with the outcome and the reason.");
-        _cacheHits = _meter.CreateCounter<long>("consent.evaluation.cache_hits", description: "Subject lookups answered from memory within the decision budget.");
-        _cacheMisses = _meter.CreateCounter<long>("consent.evaluation.cache_misses", description: "Subject lookups that waited for a projection read.");
-        _storeUnavailable = _meter.CreateCounter<long>("consent.evaluation.store_unavailable", description: "Projection reads that failed or outlasted the store timeout (decisions deny with STORE_UNAVAILABLE).");
-        _storeReads = _meter.CreateCounter<long>("consent.evaluation.store_reads", description: "Reads of a subject's row the cache started (concurrent misses of one subject share one).");
-        _evictions = _meter.CreateCounter<long>("consent.evaluation.evictions", description: "Entries dropped because their row changed or memory was full.");
+        _decisions = _meter.CreateCounter<long>("consent.decisions", "{decision}", "Decisions, one each, by outcome (consent.decision) and partner (consent.partner).");
+        _reasons = _meter.CreateCounter<long>("consent.decision.reasons", "{reason}", "The reasons decisions gave, one per reason of each decision, by outcome (consent.decision) and reason (consent.reason).");
+        _cacheHits = _meter.CreateCounter<long>("consent.evaluation.cache_hits", "{lookup}", "Subject lookups answered from memory within the decision budget.");
+        _cacheMisses = _meter.CreateCounter<long>("consent.evaluation.cache_misses", "{lookup}", "Subject lookups that waited for a projection read.");
+        _storeUnavailable = _meter.CreateCounter<long>("consent.evaluation.store_unavailable", "{read}", "Projection reads that failed or outlasted the store timeout (decisions deny with STORE_UNAVAILABLE).");
+        _storeReads = _meter.CreateCounter<long>("consent.evaluation.store_reads", "{read}", "Reads of a subject's row the cache started (concurrent misses of one subject share one).");
+        _evictions = _meter.CreateCounter<long>("consent.evaluation.evictions", "{entry}", "Entries dropped because their row changed or memory was full.");
     }
 
     public void Decided(in Decision decision)
     {
-        if (!_decisions.Enabled)
+        var outcome = new KeyValuePair<string, object?>(ConsentAttributes.Decision, decision.Outcome.ToName());
+        if (_decisions.Enabled)
         {
-            return;
+            _decisions.Add(1, outcome, new KeyValuePair<string, object?>(ConsentAttributes.Partner, decision.Partnership?.Id ?? ConsentAttributes.UnknownPartner));
         }
 
-        var outcome = new KeyValuePair<string, object?>("decision", decision.Outcome.ToName());
-        foreach (var reason in decision.Reasons)
+        if (_reasons.Enabled)
         {
-            _decisions.Add(1, outcome, new KeyValuePair<string, object?>("reason", reason.ToCode()));
+            foreach (var reason in decision.Reasons)
+            {
+                _reasons.Add(1, outcome, new KeyValuePair<string, object?>(ConsentAttributes.Reason, reason.ToCode()));
+            }
         }
     }
 

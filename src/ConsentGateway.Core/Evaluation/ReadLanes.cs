@@ -29,5 +29,5 @@ public sealed class ReadLanes(IOptions<EvaluationOptions> options) : IDisposable
     }
 
     private ReadLane Lane(string caller, bool batch) =>
-        _lanes.TryGetValue((caller, batch), out var lane) ? lane : _lanes.GetOrAdd((caller, batch), static (_, max) => new ReadLane(max), _maxReads);
+        _lanes.TryGetValue((caller, batch), out var lane) ? lane : _lanes.GetOrAdd((caller, batch), static (key, max) => new ReadLane(key.Caller, max), _maxReads);
 }

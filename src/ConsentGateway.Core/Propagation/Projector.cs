@@ -38,6 +38,8 @@ public sealed class Projector(
     public async Task ProjectAsync(ChangeNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
+        using var activity = GatewayActivities.Source.StartActivity(GatewayActivities.Project);
+        activity?.SetTag(ConsentAttributes.ChangeKind, ChangeNotice.KindName(notice.Kind));
         await (notice.Kind == ChangeKind.Device
             ? ProjectDeviceAsync(notice.Key, cancellationToken)
             : ProjectAccountAsync(notice.Key, cancellationToken)).ConfigureAwait(false);

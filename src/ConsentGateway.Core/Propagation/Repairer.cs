@@ -38,6 +38,7 @@ public sealed partial class Repairer(
     /// </summary>
     public async Task<int> RunOnceAsync(DateTimeOffset recordedBefore, CancellationToken cancellationToken)
     {
+        using var activity = GatewayActivities.Source.StartActivity(GatewayActivities.Repair);
         var now = time.GetUtcNow();
         var pending = (await intents.GetPendingAsync(recordedBefore, BatchSize, cancellationToken).ConfigureAwait(false))
             .Where(intent => inFlight?.Contains(intent.Id) != true)
@@ -56,6 +57,7 @@ public sealed partial class Repairer(
         }
 
         await changeLog.PruneAsync(now - changeLogOptions.Value.Retention, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(ConsentAttributes.Republished, pending.Count);
         return pending.Count;
     }
 

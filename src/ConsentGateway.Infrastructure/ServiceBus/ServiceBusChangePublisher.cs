@@ -1,15 +1,16 @@
 using Azure.Messaging.ServiceBus;
+using ConsentGateway.Core;
 using ConsentGateway.Core.Changes;
 
 namespace ConsentGateway.Infrastructure.ServiceBus;
 
 /// <summary>
 /// Publishes change notices to the Service Bus topic: the notice's JSON as the body, its
-/// <see cref="ChangeNotice.MessageId"/> as the message id (so the topic's duplicate detection
-/// drops a second publish of the same change), the kind as the subject, and no application
+/// <see cref="ChangeNotice.MessageId"/> under the shared key as the message id (so the topic's
+/// duplicate detection drops a second publish of the same change, from any instance), the kind as the subject, and no application
 /// properties: nothing about the user beyond the ids the notice already carries.
 /// </summary>
-public sealed class ServiceBusChangePublisher(ServiceBusSender sender) : IChangePublisher
+public sealed class ServiceBusChangePublisher(ServiceBusSender sender, SubjectPseudonyms pseudonyms) : IChangePublisher
 {
     /// <summary>The content type of every notice.</summary>
     public const string JsonContentType = "application/json";
@@ -19,7 +20,7 @@ public sealed class ServiceBusChangePublisher(ServiceBusSender sender) : IChange
         ArgumentNullException.ThrowIfNull(notice);
         var message = new ServiceBusMessage(notice.ToJson())
         {
-            MessageId = notice.MessageId,
+            MessageId = notice.MessageId(pseudonyms),
             ContentType = JsonContentType,
             Subject = ChangeNotice.KindName(notice.Kind),
         };

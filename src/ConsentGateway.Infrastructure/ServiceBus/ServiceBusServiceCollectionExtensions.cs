@@ -55,6 +55,9 @@ public static class ServiceBusServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<ServiceBusClient>()
             .CreateSender(provider.GetRequiredService<IOptions<ServiceBusOptions>>().Value.TopicName));
 
+        // Message ids are keyed with the subject hash key, the same in every instance (duplicate detection).
+        services.AddSubjectPseudonyms();
+
         // Not TryAdd: whatever publisher an earlier registration brought, this app publishes to Service Bus.
         services.AddSingleton<IChangePublisher, ServiceBusChangePublisher>();
         return services;

@@ -33,7 +33,7 @@ public sealed class DecisionServiceTests : IDisposable
         var evaluation = Options.Create(new EvaluationOptions { SubjectHashKey = "a-test-key-of-enough-length" });
         var metrics = new EvaluationMetrics(_meters);
         _cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions { MaxAccountsPerDevice = 3 }), metrics, NullLogger<SubjectCache>.Instance);
-        _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, evaluation), metrics, _time);
+        _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, new SubjectPseudonyms(evaluation.Value.SubjectHashKey)), metrics, _time);
     }
 
     public void Dispose()
@@ -64,7 +64,7 @@ public sealed class DecisionServiceTests : IDisposable
     {
         var evaluation = Options.Create(new EvaluationOptions());
         var cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
-        var decisions = new DecisionService(Policy, cache, new DecisionLog(NullLoggerFactory.Instance, evaluation), new EvaluationMetrics(_meters), _time);
+        var decisions = new DecisionService(Policy, cache, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(_meters), _time);
         await PutAccountAsync("u1", setting: true);
         await PutDeviceAsync("d1", "u1");
 
@@ -126,7 +126,7 @@ public sealed class DecisionServiceTests : IDisposable
     public async Task A_store_that_cannot_answer_denies_with_store_unavailable_and_a_ttl_of_zero()
     {
         var failing = new SubjectCache(new FailingStore(), _accountSource, new InMemoryDeviceStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
-        var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions())), new EvaluationMetrics(_meters), _time);
+        var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(_meters), _time);
 
         var record = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
 
@@ -154,26 +154,46 @@ public sealed class DecisionServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Each_decision_is_logged_once_with_hashed_subject_ids_and_never_the_raw_ones()
+    public async Task Each_decision_is_logged_once_for_audit_with_what_was_asked_and_decided_and_hashed_subject_ids_only()
     {
-        await PutAccountAsync("user-4711", setting: false);
+        await PutAccountAsync("user-4711", setting: true);
+        var pseudonyms = new SubjectPseudonyms("a-test-key-of-enough-length");
 
-        var record = await _decisions.DecideAsync(Ask("google", userId: "user-4711", deviceAdId: "device-0815"), Lane, default);
+        var record = await _decisions.DecideAsync(Ask("google", userId: "user-4711", data: ["ip_address", "email"]), _lanes.For("shop-proxy"), default);
+        await _decisions.DecideAsync(Ask("google", deviceAdId: "device-0815"), _lanes.For("shop-proxy"), default);
 
-        var entry = Assert.Single(_logs.Entries);
+        Assert.Equal(2, _logs.Entries.Count);
+        var entry = _logs.Entries[0];
         Assert.Equal(DecisionLog.Category, entry.Category);
-        var state = entry.State.ToDictionary(p => p.Key, p => p.Value?.ToString());
-        Assert.Equal(record.Id.ToString(), state["DecisionId"]);
-        Assert.Equal("deny", state["Decision"]);
+        var state = entry.State.Where(p => p.Key != "{OriginalFormat}").ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(
+            ["Allowed", "ConsentVersion", "Decision", "DecisionId", "Denied", "DeviceHash", "Partner", "Partnership", "PolicyVersion", "Proxy", "Reasons", "Requested", "UserHash", "Via"],
+            state.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(record.Id, state["DecisionId"]);
+        Assert.Equal("partial", state["Decision"]);
+        Assert.Equal("shop-proxy", state["Proxy"]);
         Assert.Equal("google", state["Partner"]);
+        Assert.Null(state["Via"]);
         Assert.Equal("ad-platforms", state["Partnership"]);
-        Assert.Equal("UNKNOWN_DEVICE,SETTING_DISABLED", state["Reasons"]);
+        Assert.Equal<string[]>(["ip_address", "email"], (string[])state["Requested"]!);
+        Assert.Equal<string[]>(["ip_address"], (string[])state["Allowed"]!);
+        Assert.Equal<string[]>(["email"], (string[])state["Denied"]!);
+        Assert.Equal<string[]>(["NEVER_SHARED_DATA", "SETTING_ENABLED"], (string[])state["Reasons"]!);
         Assert.Equal(Policy.Version, state["PolicyVersion"]);
-        Assert.Matches("^[0-9a-f]{32}$", state["UserHash"]);
-        Assert.Matches("^[0-9a-f]{32}$", state["DeviceHash"]);
-        Assert.NotEqual(state["UserHash"], state["DeviceHash"]);
-        Assert.DoesNotContain("user-4711", entry.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("device-0815", entry.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, state["ConsentVersion"]);
+
+        // The subjects only as the keyed pseudonyms, never the ids.
+        Assert.Equal(pseudonyms.Subject("user-4711"), state["UserHash"]);
+        Assert.Matches("^[0-9a-f]{32}$", (string)state["UserHash"]!);
+        Assert.Null(state["DeviceHash"]);
+        var deviceState = _logs.Entries[1].State.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(pseudonyms.Subject("device-0815"), deviceState["DeviceHash"]);
+        Assert.Null(deviceState["UserHash"]);
+        Assert.All(_logs.Entries, logged =>
+        {
+            Assert.DoesNotContain("user-4711", logged.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("device-0815", logged.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -193,42 +213,63 @@ public sealed class DecisionServiceTests : IDisposable
     [Fact]
     public void The_subject_hash_is_keyed()
     {
-        var one = new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions { SubjectHashKey = "first-key-0123456789" }));
-        var same = new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions { SubjectHashKey = "first-key-0123456789" }));
-        var other = new DecisionLog(NullLoggerFactory.Instance, Options.Create(new EvaluationOptions { SubjectHashKey = "second-key-0123456789" }));
+        var one = new SubjectPseudonyms("first-key-0123456789");
+        var same = new SubjectPseudonyms("first-key-0123456789");
+        var other = new SubjectPseudonyms("second-key-0123456789");
 
-        Assert.Equal(one.Hash("u1"), same.Hash("u1"));
-        Assert.NotEqual(one.Hash("u1"), other.Hash("u1"));
-        Assert.NotEqual(one.Hash("u1"), one.Hash("u2"));
-        Assert.Null(one.Hash(null));
+        Assert.Equal(one.Subject("u1"), same.Subject("u1"));
+        Assert.NotEqual(one.Subject("u1"), other.Subject("u1"));
+        Assert.NotEqual(one.Subject("u1"), one.Subject("u2"));
+        Assert.Null(one.Subject(null));
+        Assert.False(one.IsKeyRandom);
+        Assert.True(new SubjectPseudonyms(null).IsKeyRandom);
     }
 
     [Fact]
-    public async Task Decisions_are_counted_by_outcome_and_reason()
+    public async Task One_decision_adds_one_to_the_decisions_counter_and_one_per_reason_to_the_reasons_counter()
     {
         await PutAccountAsync("off", setting: false);
-        var counted = new List<(long Value, string? Decision, string? Reason)>();
+        var measured = new List<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
+        var units = new Dictionary<string, string?>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
                 // This test's meter only: other tests' services count decisions at the same time.
-                if (instrument.Meter.Name == EvaluationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meters) && instrument.Name == "consent.decisions")
+                if (instrument.Meter.Name == EvaluationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meters))
                 {
+                    lock (units)
+                    {
+                        units[instrument.Name] = instrument.Unit;
+                    }
+
                     l.EnableMeasurementEvents(instrument);
                 }
             },
         };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            var tagList = tags.ToArray();
-            counted.Add((value, tagList.Single(t => t.Key == "decision").Value as string, tagList.Single(t => t.Key == "reason").Value as string));
+            if (instrument.Name.StartsWith("consent.decision", StringComparison.Ordinal))
+            {
+                measured.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value)));
+            }
         });
         listener.Start();
 
         await _decisions.DecideAsync(Ask("google", userId: "off", data: ["ip_address", "email"]), Lane, default);
 
-        Assert.Equal([(1L, "deny", "NEVER_SHARED_DATA"), (1L, "deny", "SETTING_DISABLED")], counted.Order());
+        var decision = Assert.Single(measured, m => m.Instrument == "consent.decisions");
+        Assert.Equal(1, decision.Value);
+        Assert.Equal(new Dictionary<string, object?> { ["consent.decision"] = "deny", ["consent.partner"] = "ad-platforms" }, decision.Tags);
+        Assert.Equal(
+            [("deny", "NEVER_SHARED_DATA"), ("deny", "SETTING_DISABLED")],
+            measured.Where(m => m.Instrument == "consent.decision.reasons").Select(m => ((string)m.Tags["consent.decision"]!, (string)m.Tags["consent.reason"]!)).Order());
+        Assert.All(measured, m => Assert.All(m.Tags.Keys, key => Assert.StartsWith("consent.", key, StringComparison.Ordinal)));
+
+        // Every instrument of the meter has a UCUM unit.
+        Assert.Equal("{decision}", units["consent.decisions"]);
+        Assert.Equal("{reason}", units["consent.decision.reasons"]);
+        Assert.All(units, unit => Assert.False(string.IsNullOrEmpty(unit.Value), $"{unit.Key} has no unit"));
     }
 
     private ReadLane Lane => _lanes.InProcess;

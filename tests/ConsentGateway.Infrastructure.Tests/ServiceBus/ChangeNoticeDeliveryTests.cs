@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing;
 using ConsentGateway.Testing.Propagation;
 
 namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
@@ -27,7 +28,7 @@ public sealed class ChangeNoticeDeliveryTests : IDisposable
         await _rig.ChangeSettingAsync("u1", 1, enabled: true);
         var notice = await _rig.NoticeAsync(ChangeKind.Setting, "u1", 1);
         var sender = new RecordingServiceBusSender();
-        await new ServiceBusChangePublisher(sender).PublishAsync(notice, Ct);
+        await new ServiceBusChangePublisher(sender, TestPseudonyms.Shared).PublishAsync(notice, Ct);
         var received = Receive(Assert.Single(sender.Sent), deliveryCount: 1);
 
         Assert.Equal(ConsumeOutcome.Projected, await DeliverAsync(received));
@@ -138,7 +139,7 @@ public sealed class ChangeNoticeDeliveryTests : IDisposable
 
     private static ServiceBusReceivedMessage Receive(ChangeNotice notice, int deliveryCount) =>
         ServiceBusModelFactory.ServiceBusReceivedMessage(
-            body: new BinaryData(notice.ToJson()), messageId: notice.MessageId, contentType: "application/json", deliveryCount: deliveryCount);
+            body: new BinaryData(notice.ToJson()), messageId: notice.MessageId(TestPseudonyms.Shared), contentType: "application/json", deliveryCount: deliveryCount);
 
     // What the publisher sent, as the subscription hands it out.
     private static ServiceBusReceivedMessage Receive(ServiceBusMessage sent, int deliveryCount) =>

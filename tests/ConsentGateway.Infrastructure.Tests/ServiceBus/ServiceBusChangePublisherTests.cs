@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
+using ConsentGateway.Testing;
 using ConsentGateway.Testing.Propagation;
 
 namespace ConsentGateway.Infrastructure.Tests.ServiceBus;
@@ -16,11 +17,11 @@ public sealed class ServiceBusChangePublisherTests
         var sender = new RecordingServiceBusSender();
         var notice = new ChangeNotice(ChangeKind.Setting, "user-1", 7, AcceptedAt, "intent-1");
 
-        await new ServiceBusChangePublisher(sender).PublishAsync(notice, CancellationToken.None);
+        await new ServiceBusChangePublisher(sender, TestPseudonyms.Shared).PublishAsync(notice, CancellationToken.None);
 
         var message = Assert.Single(sender.Sent);
-        Assert.Equal(new ChangeNotice(ChangeKind.Setting, "user-1", 7, default, "any").MessageId, message.MessageId);
-        Assert.Equal(notice.MessageId, message.MessageId);
+        Assert.Equal(new ChangeNotice(ChangeKind.Setting, "user-1", 7, default, "any").MessageId(TestPseudonyms.Shared), message.MessageId);
+        Assert.Equal(notice.MessageId(TestPseudonyms.Shared), message.MessageId);
         Assert.Equal("application/json", message.ContentType);
         Assert.Equal("setting", message.Subject);
         Assert.Equal(notice.ToJson(), message.Body.ToArray());
@@ -31,14 +32,14 @@ public sealed class ServiceBusChangePublisherTests
     public async Task The_message_carries_nothing_beyond_the_notice()
     {
         var sender = new RecordingServiceBusSender();
-        await new ServiceBusChangePublisher(sender).PublishAsync(new ChangeNotice(ChangeKind.Device, "ad-1", 0, AcceptedAt, "intent-2", "user-2"), CancellationToken.None);
+        await new ServiceBusChangePublisher(sender, TestPseudonyms.Shared).PublishAsync(new ChangeNotice(ChangeKind.Device, "ad-1", 0, AcceptedAt, "intent-2", "user-2"), CancellationToken.None);
 
         var message = Assert.Single(sender.Sent);
         Assert.Empty(message.ApplicationProperties);
         Assert.Null(message.SessionId);
         Assert.Null(message.PartitionKey);
         Assert.Null(message.CorrelationId);
-        Assert.Equal(new ChangeNotice(ChangeKind.Device, "ad-1", 0, default, "any", "user-2").MessageId, message.MessageId);
+        Assert.Equal(new ChangeNotice(ChangeKind.Device, "ad-1", 0, default, "any", "user-2").MessageId(TestPseudonyms.Shared), message.MessageId);
 
         // The body is the notice's ids, versions and times only.
         using var body = JsonDocument.Parse(message.Body.ToArray());
@@ -52,7 +53,7 @@ public sealed class ServiceBusChangePublisherTests
     {
         // Ids may be 128 characters each, and a device link names two.
         var sender = new RecordingServiceBusSender();
-        var publisher = new ServiceBusChangePublisher(sender);
+        var publisher = new ServiceBusChangePublisher(sender, TestPseudonyms.Shared);
         var notice = new ChangeNotice(ChangeKind.Device, new string('d', 128), 0, AcceptedAt, "intent-3", new string('u', 128));
 
         await publisher.PublishAsync(notice, CancellationToken.None);
@@ -70,7 +71,7 @@ public sealed class ServiceBusChangePublisherTests
         var sender = new RecordingServiceBusSender { FailWith = new ServiceBusException("down", ServiceBusFailureReason.ServiceCommunicationProblem) };
 
         var failure = await Assert.ThrowsAsync<ServiceBusException>(() =>
-            new ServiceBusChangePublisher(sender).PublishAsync(new ChangeNotice(ChangeKind.Account, "user-5", 1, AcceptedAt, "intent-5"), CancellationToken.None));
+            new ServiceBusChangePublisher(sender, TestPseudonyms.Shared).PublishAsync(new ChangeNotice(ChangeKind.Account, "user-5", 1, AcceptedAt, "intent-5"), CancellationToken.None));
 
         Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, failure.Reason);
     }

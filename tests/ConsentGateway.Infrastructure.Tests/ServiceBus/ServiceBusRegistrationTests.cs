@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
+using ConsentGateway.Core;
 using ConsentGateway.Core.Changes;
 using ConsentGateway.Infrastructure.ServiceBus;
 using ConsentGateway.Testing.Propagation;
@@ -77,7 +78,7 @@ public sealed class ServiceBusRegistrationTests
         await services.GetRequiredService<IChangePublisher>().PublishAsync(
             new ChangeNotice(ChangeKind.Account, "user-1", 1, DateTimeOffset.UnixEpoch, "intent-1"), CancellationToken.None);
 
-        Assert.Equal(new ChangeNotice(ChangeKind.Account, "user-1", 1, default, "any").MessageId, Assert.Single(fake.Sent).MessageId);
+        Assert.Equal(new ChangeNotice(ChangeKind.Account, "user-1", 1, default, "any").MessageId(services.GetRequiredService<SubjectPseudonyms>()), Assert.Single(fake.Sent).MessageId);
     }
 
     [Fact]
