@@ -1,10 +1,10 @@
+using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Impact;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
 using ConsentGateway.Infrastructure.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ConsentGateway.Server;
@@ -104,9 +104,9 @@ internal static class PolicyCommand
 
             await using var services = new ServiceCollection().AddLogging().AddConsentStorage(configuration).BuildServiceProvider();
             var limits = Options.Create(configuration.GetSection(AccountsOptions.SectionName).Get<AccountsOptions>() ?? new AccountsOptions());
-            var pseudonyms = new DecisionLog(NullLoggerFactory.Instance, Options.Create(configuration.GetSection(EvaluationOptions.SectionName).Get<EvaluationOptions>() ?? new EvaluationOptions()));
+            var pseudonyms = new SubjectPseudonyms((configuration.GetSection(EvaluationOptions.SectionName).Get<EvaluationOptions>() ?? new EvaluationOptions()).SubjectHashKey);
             var analysis = new PolicyImpactAnalysis(services.GetRequiredService<IProjectionScan>(), services.GetRequiredService<IProjectionStore>(), limits);
-            var report = await analysis.AnalyseAsync(current, candidate, id => pseudonyms.Hash(id)!, CancellationToken.None).ConfigureAwait(false);
+            var report = await analysis.AnalyseAsync(current, candidate, id => pseudonyms.Subject(id)!, CancellationToken.None).ConfigureAwait(false);
             if (json)
             {
                 using var stdout = Console.OpenStandardOutput();
