@@ -22,7 +22,8 @@ public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer
     [Fact]
     public async Task A_token_entered_in_the_auth_panel_reads_the_setting_from_the_page_and_nothing_leaves_loopback()
     {
-        var userId = await server.CreateAccountAsync(enabled: true);
+        // README's walk-through user: the document's example fills the page's userId, as a reader of it sees.
+        var userId = await server.CreateAccountAsync(userId: "alice", enabled: true);
         var token = server.Token(userId, Scopes.User);
 
         using var playwright = await Playwright.CreateAsync();
@@ -45,11 +46,13 @@ public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer
             await page.GetByPlaceholder("Token").FillAsync(token);
             await page.GetByLabel("Value", new PageGetByLabelOptions { Exact = true }).FillAsync(server.ProxyKey);
 
-            // The operation by its method and path (sidebar entries and tags may be renamed), then its "Test Request" client.
+            // The operation's tag opened in the sidebar (only the first tag starts open), the operation by its
+            // method and path (summaries may be reworded), then its "Test Request" client.
+            await page.Locator($"a[href$='#tag/{ApiTags.PartnerSharing.ToLowerInvariant().Replace(' ', '-')}']").First.ClickAsync();
             await page.Locator("a.endpoint[href$='/GET/api/v1/accounts/{userId}/partner-sharing']").ClickAsync();
             await page.Locator("section[id$='/GET/api/v1/accounts/{userId}/partner-sharing'] button.show-api-client-button").ClickAsync();
             var client = page.GetByRole(AriaRole.Dialog, new PageGetByRoleOptions { Name = "API Client" });
-            await client.Locator("tr#userId [contenteditable][data-placeholder='Value']").FillAsync(userId);
+            await Assertions.Expect(client.Locator("tr#userId")).ToContainTextAsync(userId);
             await client.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Send" }).First.ClickAsync();
 
             await Assertions.Expect(client.GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "200 OK" })).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = AnswerTimeoutMs });
