@@ -3,12 +3,7 @@ using ConsentGateway.Infrastructure.Sqlite;
 using ConsentGateway.Server;
 using Microsoft.Extensions.Options;
 
-return args switch
-{
-    [DevTokenCommand.Name, .. var rest] => DevTokenCommand.Run(rest),
-    [BackupCommand.Name, .. var rest] => BackupCommand.Run(rest),
-    _ => await RunServerAsync(args),
-};
+return ServerCommands.AreFor(args) ? ServerCommands.Run(args) : await RunServerAsync(args);
 
 static async Task<int> RunServerAsync(string[] args)
 {
