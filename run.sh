@@ -9,10 +9,17 @@
 #   ./run.sh backup FILE                      copy the SQLite store into FILE while the gateway runs
 #   ./run.sh dev-token --sub u1 --scope consent.user
 #                                             print a development bearer token for this gateway
+#                                             (--hours N; ./run.sh dev-token --help)
 #   ./run.sh dev-proxy-key                    print the key of the development egress proxy "dev"
 #                                             (X-Consent-Key; it may ask about every partner)
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  echo "Commands take --help too (./run.sh dev-token --help); the server's settings: README.md, Configuration."
+  exit 0
+fi
 
 azurite_port=10002
 mkdir -p .data
@@ -45,11 +52,19 @@ export Consent__Proxies__dev__Partners='*'
 # on this development launcher they are on unless Consent__ApiDocs__Enabled says otherwise.
 export Consent__ApiDocs__Enabled="${Consent__ApiDocs__Enabled:-true}"
 
-dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet >&2
+# Build once, and again only when a source changed since the last build (.data/server-build.stamp):
+# a dev-token or backup call then starts in a second instead of waiting for MSBuild.
 server_dll=src/ConsentGateway.Server/bin/Release/net10.0/ConsentGateway.Server.dll
+build_stamp=.data/server-build.stamp
+if [ ! -f "$server_dll" ] || [ ! -f "$build_stamp" ] || [ -n "$(find src Directory.Build.props Directory.Packages.props global.json \
+     \( -path '*/bin' -o -path '*/obj' \) -prune -o -type f -newer "$build_stamp" -print -quit)" ]; then
+  touch "$build_stamp.next"   # stamped before the build: a file saved during it triggers the next one
+  dotnet build src/ConsentGateway.Server -c Release --nologo -v quiet >&2
+  mv "$build_stamp.next" "$build_stamp"
+fi
 
 case "${1:-}" in
-  dev-token|backup) exec dotnet "$server_dll" "$@" ;;
+  dev-token|backup|policy) exec dotnet "$server_dll" "$@" ;;
 esac
 
 if [ "${1:-}" = "--table-storage" ]; then

@@ -50,6 +50,9 @@ public static class ProblemCodes
     public const string TooManyLinkedAccounts = "too-many-linked-accounts";
     public const string StoreUnavailable = "store-unavailable";
 
+    // Limits (429): a caller over its rate, or a source past its refused credentials.
+    public const string RateLimited = "rate-limited";
+
     // Answers the framework writes itself: an unknown route, a wrong method, an unexpected status.
     public const string BadRequest = "bad-request";
     public const string NotFound = "not-found";
@@ -64,7 +67,7 @@ public static class ProblemCodes
         MissingPartner, InvalidPartner, MissingSubject, MissingData, UnknownDataItem, InvalidRequestId, RepeatedHeader, EmptyBatch, MissingRequest, BatchTooLarge,
         MalformedConsistencyToken, ForgedConsistencyToken,
         Unauthorized, Forbidden, ProxyUnauthorized, ProxyNotAllowed,
-        AccountNotFound, VersionMismatch, ConcurrentUpdate, TooManyLinkedAccounts, StoreUnavailable,
+        AccountNotFound, VersionMismatch, ConcurrentUpdate, TooManyLinkedAccounts, StoreUnavailable, RateLimited,
         BadRequest, NotFound, MethodNotAllowed, Error,
     ];
 }

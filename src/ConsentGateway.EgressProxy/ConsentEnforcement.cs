@@ -164,7 +164,10 @@ internal sealed class ConsentEnforcement(
             var denied = dataItems.Where(item => !result.IsAllowed(item)).SelectMany(classified!.FieldsOf).ToList();
             removed.AddRange(ClassifiedBody.Remove(denied));
             metrics.Removed(route.RouteId, "denied", denied.Count);
-            request.Headers[ConsentHeaders.DecisionId] = result.DecisionId?.ToString();
+            if (route.ForwardedHeaders.ForwardsDecisionId)
+            {
+                request.Headers[ConsentHeaders.DecisionId] = result.DecisionId?.ToString();
+            }
         }
 
         if (removed.Count > 0)

@@ -37,6 +37,9 @@ internal sealed class ConsentRoute
 
     public ValueReader? Country { get; private init; }
 
+    /// <summary>The request headers the partner gets.</summary>
+    public ForwardedHeaders ForwardedHeaders { get; private init; } = ForwardedHeaders.None;
+
     /// <summary>The headers the rule reads from: internal to the caller, never forwarded.</summary>
     public IReadOnlyList<string> SourceHeaders { get; private init; } = [];
 
@@ -58,6 +61,7 @@ internal sealed class ConsentRoute
         var userId = ValueReader.Create(options.UserId, setting + ":UserId", failures);
         var deviceAdId = ValueReader.Create(options.DeviceAdId, setting + ":DeviceAdId", failures);
         var country = ValueReader.Create(options.Country, setting + ":Country", failures);
+        var forwarded = ForwardedHeaders.Create(options.ForwardHeaders, setting + ":ForwardHeaders", failures);
         if (options.UserId is null && options.DeviceAdId is null)
         {
             failures.Add($"{setting} needs UserId, DeviceAdId or both: where the subject's ids are.");
@@ -96,6 +100,7 @@ internal sealed class ConsentRoute
             UserId = userId,
             DeviceAdId = deviceAdId,
             Country = country,
+            ForwardedHeaders = forwarded!,
             SourceHeaders = [.. new[] { userId, deviceAdId, country }.Select(reader => reader?.Header).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)],
         };
     }

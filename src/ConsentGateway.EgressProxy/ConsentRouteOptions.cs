@@ -24,6 +24,13 @@ public sealed class ConsentRouteOptions
     /// <summary>JSON body fields that carry no data about the subject (e.g. <c>$.event</c>): forwarded as they are.</summary>
     public List<string> PassThrough { get; set; } = [];
 
+    /// <summary>
+    /// Request headers the partner gets besides the content headers (<c>Accept</c>,
+    /// <c>Accept-Encoding</c>, <c>Content-Type</c>, <c>Content-Length</c>, <c>Content-Encoding</c>),
+    /// e.g. a partner's API key header or <c>X-Consent-Decision-Id</c>; every other header is dropped.
+    /// </summary>
+    public List<string> ForwardHeaders { get; set; } = [];
+
     /// <summary>When true (the default), a field that is neither in <see cref="Fields"/> nor in <see cref="PassThrough"/> is removed.</summary>
     public bool Strict { get; set; } = true;
 }

@@ -27,8 +27,14 @@ public static class EgressProxyServiceCollectionExtensions
         services.AddConsentProxyHealthChecks();
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
-            // Partners learn nothing of the internal network: no X-Forwarded-* unless a route asks.
-            .AddTransforms(context => context.UseDefaultForwarders = false);
+            // Partners learn nothing of the internal network: no X-Forwarded-*, only the headers the route allows,
+            // and no trace context (the forwarder's client would otherwise add traceparent and baggage).
+            .AddTransforms(context =>
+            {
+                context.UseDefaultForwarders = false;
+                ForwardedHeaderFilter.Add(context);
+            })
+            .ConfigureHttpClient((_, handler) => handler.ActivityHeadersPropagator = null);
         return services;
     }
 }

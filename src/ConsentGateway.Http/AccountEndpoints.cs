@@ -74,7 +74,7 @@ public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens 
     {
         ArgumentNullException.ThrowIfNull(context);
         var caller = await Caller.AuthenticateAsync(context);
-        if (Authorize(caller, c => c.MayActFor(userId)) is { } denied)
+        if (Authorize(context, caller, c => c.MayActFor(userId)) is { } denied)
         {
             return denied;
         }
@@ -171,11 +171,11 @@ public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens 
     }
 
     private static async Task<ProblemHttpResult?> AuthorizeAsync(HttpContext context, Func<Caller, bool> allowed) =>
-        Authorize(await Caller.AuthenticateAsync(context), allowed);
+        Authorize(context, await Caller.AuthenticateAsync(context), allowed);
 
     // No valid token: 401. A token without the right scope or for another user: 403.
-    private static ProblemHttpResult? Authorize(Caller? caller, Func<Caller, bool> allowed) =>
-        caller is null ? Problems.Unauthorized()
+    private static ProblemHttpResult? Authorize(HttpContext context, Caller? caller, Func<Caller, bool> allowed) =>
+        caller is null ? Problems.Unauthorized(context)
         : allowed(caller) ? null
         : Problems.Forbidden("The token's scopes do not allow this call for this account.");
 

@@ -24,6 +24,7 @@ public static class AuthServiceCollectionExtensions
             {
                 var options = auth.Value;
                 jwt.MapInboundClaims = false;
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = IssuedAtCheck.OnTokenValidated };
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,

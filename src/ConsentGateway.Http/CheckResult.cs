@@ -62,8 +62,11 @@ public sealed class CheckResult : IResult, IEndpointMetadataProvider
     }
 
     /// <summary>401: no key of a configured proxy.</summary>
-    public static void WriteUnauthorized(HttpContext context) =>
+    public static void WriteUnauthorized(HttpContext context)
+    {
         WriteRefusal(context, StatusCodes.Status401Unauthorized, ReasonCodes.ProxyUnauthorized);
+        AuthenticationChallenges.ChallengeProxyKey(context);
+    }
 
     /// <summary>403: the proxy may not ask about that partner.</summary>
     public static void WriteNotAllowed(HttpContext context) =>

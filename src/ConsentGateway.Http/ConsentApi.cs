@@ -21,7 +21,8 @@ public static class ConsentApi
         var api = root.MapGroup(string.Empty)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         // The routes of apps and the account service call the store: it may not answer (503 store-unavailable).
         var accounts = api.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -28,9 +28,9 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
     public async Task<Results<DecisionJsonResult<DecisionResponse>, ProblemHttpResult>> EvaluateAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not { } proxy)
+        if (proxies.Authenticate(context) is not { } proxy)
         {
-            return ProxyUnauthorized();
+            return ProxyUnauthorized(context);
         }
 
         var policy = decisions.Policy;
@@ -51,9 +51,9 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
     public async Task<Results<DecisionJsonResult<BatchResponse>, ProblemHttpResult>> EvaluateBatchAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not { } proxy)
+        if (proxies.Authenticate(context) is not { } proxy)
         {
-            return ProxyUnauthorized();
+            return ProxyUnauthorized(context);
         }
 
         var policy = decisions.Policy;
@@ -78,7 +78,7 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
     {
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
-        if (proxies.Authenticate(headers[ConsentHeaders.Key]) is not { } proxy)
+        if (proxies.Authenticate(context) is not { } proxy)
         {
             CheckResult.WriteUnauthorized(context);
             return Checked;
@@ -147,8 +147,11 @@ public sealed class EvaluationEndpoints(DecisionService decisions, ReadLanes lan
         return true;
     }
 
-    private static ProblemHttpResult ProxyUnauthorized() =>
-        Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.ProxyUnauthorized, $"A valid {ConsentHeaders.Key} of a configured egress proxy is required.");
+    private static ProblemHttpResult ProxyUnauthorized(HttpContext context)
+    {
+        AuthenticationChallenges.ChallengeProxyKey(context);
+        return Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.ProxyUnauthorized, $"A valid {ConsentHeaders.Key} of a configured egress proxy is required.");
+    }
 
     private static ProblemHttpResult ProxyNotAllowed() =>
         Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.ProxyNotAllowed, "This proxy may not ask about that partner (Consent:Proxies:<name>:Partners).");

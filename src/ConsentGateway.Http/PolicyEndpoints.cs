@@ -17,14 +17,19 @@ public sealed class PolicyEndpoints(CompiledPolicy policy, ProxyAuthenticator pr
     public async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> GetPolicyAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (proxies.Authenticate(context.Request.Headers[ConsentHeaders.Key]) is not null)
+        if (proxies.Authenticate(context) is not null)
         {
             return TypedResults.Ok(_response);
         }
 
         var caller = await Caller.AuthenticateAsync(context).ConfigureAwait(false);
-        return caller is null ? Problems.Unauthorized()
-            : caller.IsAccountService ? TypedResults.Ok(_response)
+        if (caller is null)
+        {
+            AuthenticationChallenges.ChallengeEither(context);
+            return Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, $"A valid {ConsentHeaders.Key} of a configured egress proxy or a bearer token of the account service is required.");
+        }
+
+        return caller.IsAccountService ? TypedResults.Ok(_response)
             : Problems.Forbidden("Only egress proxies and the account service may read the policy.");
     }
 }

@@ -40,8 +40,12 @@ public static class Problems
         return new Failure(FailureKind.Unavailable, ProblemCodes.StoreUnavailable, "The store could not be reached in time; nothing was acknowledged. Retry after the Retry-After interval.");
     }
 
-    public static ProblemHttpResult Unauthorized() =>
-        Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "A valid bearer token is required.");
+    /// <summary>401 <c>unauthorized</c> with its <c>Bearer</c> challenge.</summary>
+    public static ProblemHttpResult Unauthorized(HttpContext context)
+    {
+        AuthenticationChallenges.ChallengeBearer(context);
+        return Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "A valid bearer token is required.");
+    }
 
     public static ProblemHttpResult Forbidden(string detail) =>
         Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, detail);
@@ -56,6 +60,7 @@ public static class Problems
         StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => ProblemCodes.BodyTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ProblemCodes.UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => ProblemCodes.RateLimited,
         _ => ProblemCodes.Error,
     };
 
@@ -82,6 +87,7 @@ public static class Problems
         StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type.",
         StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request's header or trailer fields are too large.",
+        StatusCodes.Status429TooManyRequests => "Too many requests.",
         StatusCodes.Status503ServiceUnavailable => "Service unavailable.",
         _ => "Error.",
     };

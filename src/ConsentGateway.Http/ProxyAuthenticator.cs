@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
+using ConsentGateway.Contracts;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -13,7 +15,6 @@ namespace ConsentGateway.Http;
 /// </summary>
 public sealed class ProxyAuthenticator
 {
-
     /// <summary>Longer keys are refused before hashing; real ones are a few dozen characters.</summary>
     private const int MaxKeyLength = 512;
 
@@ -26,6 +27,13 @@ public sealed class ProxyAuthenticator
             p.Key,
             Convert.FromHexString(p.Value.KeySha256!),
             p.Value.Partners.Contains(ProxyOptions.AnyPartner) ? null : p.Value.Partners.ToFrozenSet(StringComparer.Ordinal)))];
+    }
+
+    /// <summary>The proxy of the request: the one its credential check found (rate limits, self-host), else from its key.</summary>
+    public Proxy? Authenticate(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<Proxy>() ?? Authenticate(context.Request.Headers[ConsentHeaders.Key]);
     }
 
     /// <summary>The proxy whose key the request carries; <c>null</c> when it carries none, several, or an unknown one.</summary>

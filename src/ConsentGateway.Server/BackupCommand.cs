@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConsentGateway.Infrastructure.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -12,15 +13,27 @@ internal static class BackupCommand
 {
     public const string Name = "backup";
 
-    public static int Run(string[] args)
-    {
-        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"Usage: {Name} FILE [--Consent:Storage:SqlitePath DATABASE]   (FILE must not exist yet)");
-            return 2;
-        }
+    public const string Usage = $"Usage: {Name} FILE [--Consent:Storage:SqlitePath DATABASE]   (FILE must not exist yet)";
 
-        var configuration = CommandConfiguration.Build(args[1..]);
+    public static Command Create(IReadOnlyList<string> settings)
+    {
+        var file = new Argument<string>("FILE") { Description = "The new file to copy the store into; it must not exist yet." };
+        file.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && value.StartsWith('-'))
+            {
+                result.AddError($"'{value}' is not a file name: give FILE first.");
+            }
+        });
+
+        var command = new Command(Name, "Copy the SQLite store (Consent:Storage:SqlitePath) into FILE while the gateway may go on serving.") { file };
+        command.SetAction(result => Run(result.GetValue(file)!, settings));
+        return command;
+    }
+
+    private static int Run(string target, IReadOnlyList<string> settings)
+    {
+        var configuration = CommandConfiguration.Build(settings);
         StorageProvider provider;
         try
         {
@@ -41,7 +54,7 @@ internal static class BackupCommand
         var source = configuration.GetSection(SqliteStorageOptions.SectionName).Get<SqliteStorageOptions>()?.SqlitePath ?? SqliteStorageOptions.DefaultPath;
         try
         {
-            SqliteDatabase.BackUp(source, args[0]);
+            SqliteDatabase.BackUp(source, target);
         }
         catch (SqliteStoreFileException ex)
         {
@@ -49,7 +62,7 @@ internal static class BackupCommand
             return 1;
         }
 
-        Console.WriteLine($"Backed up {Path.GetFullPath(source)} to {Path.GetFullPath(args[0])}.");
+        Console.WriteLine($"Backed up {Path.GetFullPath(source)} to {Path.GetFullPath(target)}.");
         return 0;
     }
 }

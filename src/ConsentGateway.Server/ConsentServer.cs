@@ -29,6 +29,7 @@ public static class ConsentServer
         // Unknown routes (404), wrong methods (405) and unhandled errors get problem details too.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsentRateLimits();
         app.MapApiDocs();
         app.MapConsentApi();
         app.MapConsentHealth();

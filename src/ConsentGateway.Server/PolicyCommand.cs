@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Evaluation;
@@ -20,25 +21,24 @@ internal static class PolicyCommand
 {
     public const string Name = "policy";
 
-    private const string Usage =
+    public const string Usage =
         """
         Usage: policy validate FILE
                policy diff FILE [--json] [--Consent:Storage:Provider Sqlite|TableStorage] [--Consent:Storage:SqlitePath DATABASE] [--Consent:PolicyPath IN-FORCE.json]
         """;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create(IReadOnlyList<string> settings)
     {
-        switch (args)
-        {
-            case ["validate", var file]:
-                return Validate(file) is { } policy ? Valid(policy) : 1;
-            case ["diff", var file, .. var rest] when !file.StartsWith("--", StringComparison.Ordinal):
-                var json = rest.Contains("--json", StringComparer.Ordinal);
-                return await DiffAsync(file, json, [.. rest.Where(arg => arg != "--json")]).ConfigureAwait(false);
-            default:
-                Console.Error.WriteLine(Usage);
-                return 2;
-        }
+        var validateFile = new Argument<string>("FILE") { Description = "The policy document to check." };
+        var validate = new Command("validate", "Check a policy document as the gateway does at start: every problem, each with its field path; exit code 1 when invalid.") { validateFile };
+        validate.SetAction(result => Validate(result.GetValue(validateFile)!) is { } policy ? Valid(policy) : 1);
+
+        var diffFile = new Argument<string>("FILE") { Description = "The candidate policy document." };
+        var json = new Option<bool>("--json") { Description = "Print the report as one JSON document." };
+        var diff = new Command("diff", "What switching to FILE would change: every projected account and device of the configured store, under the policy in force and the candidate.") { diffFile, json };
+        diff.SetAction((result, _) => DiffAsync(result.GetValue(diffFile)!, result.GetValue(json), [.. settings]));
+
+        return new Command(Name, "Check a policy document, or see what a switch to it would change, before it is in force.") { validate, diff };
     }
 
     private static int Valid(CompiledPolicy policy)

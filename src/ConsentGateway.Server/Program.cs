@@ -4,13 +4,7 @@ using ConsentGateway.Server;
 using ConsentGateway.Server.OpenApi;
 using Microsoft.Extensions.Options;
 
-return args switch
-{
-    [DevTokenCommand.Name, .. var rest] => DevTokenCommand.Run(rest),
-    [BackupCommand.Name, .. var rest] => BackupCommand.Run(rest),
-    [PolicyCommand.Name, .. var rest] => await PolicyCommand.RunAsync(rest),
-    _ => await RunServerAsync(args),
-};
+return ServerCommands.AreFor(args) ? ServerCommands.Run(args) : await RunServerAsync(args);
 
 static async Task<int> RunServerAsync(string[] args)
 {

@@ -14,6 +14,7 @@ public static class ServerServiceCollectionExtensions
             .AddConsentCore(configuration)
             .AddConsentStorage(configuration)
             .AddConsentHttp(configuration)
+            .AddConsentRateLimits(configuration)
             .AddConsentTelemetry(configuration)
             .AddInProcessPropagation()
             .AddConsentOpenApi();

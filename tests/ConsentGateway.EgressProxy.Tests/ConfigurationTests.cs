@@ -34,6 +34,8 @@ public sealed class ConfigurationTests
         { ["--ConsentProxy:Routes:google:Fields:0:Data", ""], "ConsentProxy:Routes:google:Fields:0:Data is required" },
         { ["--ConsentProxy:Routes:google:Fields:1:Path", "$.ip"], "ConsentProxy:Routes:google:Fields:1:Path: $.ip is classified twice" },
         { ["--ConsentProxy:Routes:google:PassThrough:0", "$.user.email"], "ConsentProxy:Routes:google:PassThrough:0: $.user.email is classified twice" },
+        { ["--ConsentProxy:Routes:google:ForwardHeaders:2", "X Api Key"], "ConsentProxy:Routes:google:ForwardHeaders:2 'X Api Key' is not a header name" },
+        { ["--ConsentProxy:Routes:lenient:ForwardHeaders:0", "X-Consent-Key"], "ConsentProxy:Routes:lenient:ForwardHeaders:0 'X-Consent-Key': the only X-Consent- header a partner may get is X-Consent-Decision-Id" },
         { ["--ConsentProxy:MaxBodyBytes", "0"], "ConsentProxy:MaxBodyBytes must be between" },
         { ["--ConsentProxy:ConsistencyTokenHeader", "X Read After"], "ConsentProxy:ConsistencyTokenHeader must be a header name" },
         { ["--ConsentGateway:ProxyKey", ""], "ConsentGatewayClientOptions.ProxyKey is required" },

@@ -71,8 +71,9 @@ internal sealed class FakeConsentGateway : IConsentGatewayClient
 /// <summary>
 /// The egress proxy on real Kestrel (a free loopback port), in front of a recording stub partner,
 /// with a <see cref="FakeConsentGateway"/> instead of the gateway. Routes:
-/// <c>/google/…</c> (strict; user id from <c>X-User-Id</c>, device id and country from the body) and
-/// <c>/lenient/…</c> (example-advertiser via example-processor, not strict, user id from the body).
+/// <c>/google/…</c> (strict; user id from <c>X-User-Id</c>, device id and country from the body; the
+/// partner gets the decision id and <c>X-Partner-Api-Key</c>) and <c>/lenient/…</c>
+/// (example-advertiser via example-processor, not strict, user id from the body, content headers only).
 /// </summary>
 internal sealed class ProxyUnderTest : IAsyncDisposable
 {
@@ -123,6 +124,8 @@ internal sealed class ProxyUnderTest : IAsyncDisposable
         "--ConsentProxy:Routes:google:PassThrough:0", "$.event",
         "--ConsentProxy:Routes:google:PassThrough:1", "$.country",
         "--ConsentProxy:Routes:google:PassThrough:2", "$.events[*].name",
+        "--ConsentProxy:Routes:google:ForwardHeaders:0", "X-Consent-Decision-Id",
+        "--ConsentProxy:Routes:google:ForwardHeaders:1", "X-Partner-Api-Key",
         "--ReverseProxy:Routes:lenient:ClusterId", "partner",
         "--ReverseProxy:Routes:lenient:Match:Path", "/lenient/{**rest}",
         "--ConsentProxy:Routes:lenient:Partner", "example-advertiser",

@@ -18,6 +18,7 @@ public class AuthorizationTests(GatewayServer server) : IClassFixture<GatewaySer
         AccountService,
         AccountServiceViaScp,
         AccountServiceViaRoles,
+        AccountServiceViaRole,
         NoScope,
     }
 
@@ -28,6 +29,7 @@ public class AuthorizationTests(GatewayServer server) : IClassFixture<GatewaySer
     [InlineData("GET", "partner-sharing", CallerKind.AccountService, HttpStatusCode.OK)]
     [InlineData("GET", "partner-sharing", CallerKind.AccountServiceViaScp, HttpStatusCode.OK)]
     [InlineData("GET", "partner-sharing", CallerKind.AccountServiceViaRoles, HttpStatusCode.OK)]
+    [InlineData("GET", "partner-sharing", CallerKind.AccountServiceViaRole, HttpStatusCode.OK)]
     [InlineData("GET", "partner-sharing", CallerKind.Nobody, HttpStatusCode.Unauthorized)]
     [InlineData("GET", "partner-sharing", CallerKind.ForgedToken, HttpStatusCode.Unauthorized)]
     [InlineData("GET", "partner-sharing", CallerKind.ExpiredToken, HttpStatusCode.Unauthorized)]
@@ -106,6 +108,7 @@ public class AuthorizationTests(GatewayServer server) : IClassFixture<GatewaySer
         CallerKind.AccountService => server.Token("account-service", Scopes.Accounts),
         CallerKind.AccountServiceViaScp => Sign(new() { ["sub"] = "svc", ["scp"] = Scopes.Accounts }, DateTime.UtcNow.AddMinutes(5)),
         CallerKind.AccountServiceViaRoles => Sign(new() { ["sub"] = "svc", ["roles"] = new[] { Scopes.Accounts } }, DateTime.UtcNow.AddMinutes(5)),
+        CallerKind.AccountServiceViaRole => Sign(new() { ["sub"] = "svc", ["role"] = Scopes.Accounts }, DateTime.UtcNow.AddMinutes(5)),
         CallerKind.NoScope => server.Token(userId),
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };

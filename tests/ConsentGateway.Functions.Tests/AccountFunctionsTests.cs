@@ -177,6 +177,7 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.Equal("unauthorized", response.Json.GetProperty("code").GetString());
+        Assert.Equal("Bearer", response.Headers.WWWAuthenticate.ToString());
     }
 
     [Fact]
@@ -197,7 +198,7 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "deny", "UNKNOWN_ACCOUNT"), (evaluated.Status, evaluated.Json.GetProperty("decision").GetString(), evaluated.Json.GetProperty("reasons")[0].GetString()));
         Assert.Equal("UNKNOWN_ACCOUNT", batch.Json.GetProperty("results")[0].GetProperty("denied")[0].GetProperty("reason").GetString());
         Assert.Equal((HttpStatusCode.Forbidden, "deny", "UNKNOWN_ACCOUNT"), (check.Status, check.Headers["X-Consent-Decision"].ToString(), check.Headers["X-Consent-Reason"].ToString()));
-        Assert.Equal((HttpStatusCode.Unauthorized, "proxy-unauthorized"), (unauthenticated.Status, unauthenticated.Json.GetProperty("code").GetString()));
+        Assert.Equal((HttpStatusCode.Unauthorized, "proxy-unauthorized", "X-Consent-Key"), (unauthenticated.Status, unauthenticated.Json.GetProperty("code").GetString(), unauthenticated.Headers.WWWAuthenticate.ToString()));
     }
 
     private static string Token(string subject, string scope) =>

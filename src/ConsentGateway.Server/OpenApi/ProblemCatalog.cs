@@ -45,6 +45,7 @@ internal static class ProblemCatalog
         (ProblemCodes.VersionMismatch, 412, "the setting is no longer at the `If-Match` version"),
         (ProblemCodes.ConcurrentUpdate, 409, "other writers kept changing the account; retry"),
         (ProblemCodes.TooManyLinkedAccounts, 409, "the device already has the most linked accounts allowed; nothing was linked"),
+        (ProblemCodes.RateLimited, 429, "the proxy or token subject is over its rate limit, or the source presented too many refused credentials; retry after `Retry-After`"),
         (ProblemCodes.StoreUnavailable, 503, "the store could not be reached in time; nothing was acknowledged, retry after `Retry-After`"),
         (ProblemCodes.BadRequest, 400, "a request the framework refused before the API saw it"),
         (ProblemCodes.NotFound, 404, "no such route"),

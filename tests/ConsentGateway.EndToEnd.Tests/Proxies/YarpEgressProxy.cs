@@ -92,6 +92,9 @@ public sealed class YarpEgressProxy : IAsyncDisposable
             }
 
             args.AddRange([rule + ":UserId:Header", UserIdHeader, rule + ":DeviceAdId:JsonPath", "$.device.adId", rule + ":Country:JsonPath", "$.country"]);
+
+            // The partner gets the decision id, and the tests' marker to find each request there.
+            args.AddRange([rule + ":ForwardHeaders:0", "X-Consent-Decision-Id", rule + ":ForwardHeaders:1", RecordingServer.MarkerHeader]);
             for (var i = 0; i < Fields.Count; i++)
             {
                 args.AddRange([$"{rule}:Fields:{i}:Path", Fields[i].Path, $"{rule}:Fields:{i}:Data", Fields[i].Data]);
