@@ -20,8 +20,8 @@ public sealed class EgressGateway : GatewayServer
     {
         var document = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src", "ConsentGateway.Core", "Policy", "default-policy.json")))!;
         var partners = document["partners"]!.AsArray();
-        partners.Add(new JsonObject { ["id"] = "example-advertiser", ["partnership"] = "app-campaign-measurement", ["role"] = "advertiser" });
-        partners.Add(new JsonObject { ["id"] = "example-processor", ["partnership"] = "app-campaign-measurement", ["role"] = "processor" });
+        partners.Add(new JsonObject { ["id"] = "example-advertiser", ["partnership"] = "app-campaign-measurement", ["role"] = "advertiser", ["displayName"] = new JsonObject { ["en"] = "Example Advertiser" } });
+        partners.Add(new JsonObject { ["id"] = "example-processor", ["partnership"] = "app-campaign-measurement", ["role"] = "processor", ["displayName"] = new JsonObject { ["en"] = "Example Processor" } });
         var path = Path.Combine(AppContext.BaseDirectory, "egress-e2e-policy.json");
         File.WriteAllText(path, document.ToJsonString());
         return path;
