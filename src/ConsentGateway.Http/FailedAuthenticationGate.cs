@@ -17,10 +17,16 @@ internal sealed class FailedAuthenticationGate : IDisposable
 {
     private readonly PartitionedRateLimiter<IPAddress> _failures;
 
+    // While nothing was refused for two windows, no source can be over its limit (each window has
+    // been replenished since): the common case then costs no partition lookup (it takes a lock).
+    private readonly long _quietMilliseconds;
+    private long _lastFailureAt = long.MinValue / 2;
+
     public FailedAuthenticationGate(IOptions<RateLimitOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var window = options.Value.FailedAuthentication;
+        _quietMilliseconds = (long)(2 * window.Window.TotalMilliseconds);
         var limiterOptions = new FixedWindowRateLimiterOptions { PermitLimit = window.PermitLimit, Window = window.Window, QueueLimit = 0, AutoReplenishment = true };
         _failures = PartitionedRateLimiter.Create<IPAddress, IPAddress>(source => RateLimitPartition.GetFixedWindowLimiter(source, _ => limiterOptions));
     }
@@ -28,6 +34,12 @@ internal sealed class FailedAuthenticationGate : IDisposable
     /// <summary>Whether the request's source may still have a credential checked; when not, how long until it may.</summary>
     public bool MayTry(HttpContext context, out TimeSpan? retryAfter)
     {
+        retryAfter = null;
+        if (Environment.TickCount64 - Volatile.Read(ref _lastFailureAt) > _quietMilliseconds)
+        {
+            return true;
+        }
+
         using var lease = _failures.AttemptAcquire(SourceOf(context), 0);
         retryAfter = !lease.IsAcquired && lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
         return lease.IsAcquired;
@@ -36,6 +48,7 @@ internal sealed class FailedAuthenticationGate : IDisposable
     /// <summary>Charges the request's source with one refused credential.</summary>
     public void Failed(HttpContext context)
     {
+        Volatile.Write(ref _lastFailureAt, Environment.TickCount64);
         using var lease = _failures.AttemptAcquire(SourceOf(context));
     }
 
