@@ -19,13 +19,13 @@ public static class CoreServiceCollectionExtensions
     /// <summary>
     /// The policy (from <c>Consent:PolicyPath</c> or the shipped default), the use cases (limits from <c>Consent:Accounts</c>) and the
     /// propagation (feed, projector, consumer, repair; options from <c>Consent:Propagation</c>).
-    /// Hosts resolve <see cref="CompiledPolicy"/> at start so that an invalid document stops them.
+    /// Hosts resolve <see cref="PolicyInForce"/> at start so that an invalid document stops them.
     /// The host provides the ports' implementations and <c>IMeterFactory</c> (<c>AddMetrics</c>).
     /// </summary>
     public static IServiceCollection AddConsentCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => PolicyLoader.Load(configuration[PolicyPathKey]));
+        services.TryAddSingleton(_ => new PolicyInForce(PolicyLoader.Load(configuration[PolicyPathKey])));
         services.AddOptions<AccountsOptions>().Bind(configuration.GetSection(AccountsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>());
         services.TryAddSingleton<AccountService>();

@@ -10,5 +10,5 @@ builder.Services.AddConsentFunctions(builder.Configuration);
 var host = builder.Build();
 
 // Fail fast: an invalid policy document stops the worker before it takes requests.
-host.Services.GetRequiredService<CompiledPolicy>();
+host.Services.GetRequiredService<PolicyInForce>();
 await host.RunAsync();

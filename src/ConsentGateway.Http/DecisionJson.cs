@@ -10,7 +10,7 @@ namespace ConsentGateway.Http;
 /// Writes decisions as the API answers them, straight into the response with a
 /// <see cref="Utf8JsonWriter"/> and names encoded once: a batch of 1,000 is one pass, no DTOs.
 /// </summary>
-public sealed class DecisionJson(CompiledPolicy policy)
+public sealed class DecisionJson
 {
     private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText DecisionName = JsonEncodedText.Encode("decision");
@@ -28,7 +28,21 @@ public sealed class DecisionJson(CompiledPolicy policy)
     private static readonly JsonEncodedText[] Outcomes = [.. Enum.GetValues<DecisionOutcome>().Select(o => JsonEncodedText.Encode(o.ToName()))];
     private static readonly JsonEncodedText[] ReasonCodes = [.. ReasonCodeNames.All.Select(r => JsonEncodedText.Encode(r.ToCode()))];
 
-    private readonly JsonEncodedText[] _dataItems = [.. policy.DataItems.Select(name => JsonEncodedText.Encode(name))];
+    // The encoded item names of the policy the last decision used, made again only after a switch
+    // (one reference, so a reader never sees one policy's names paired with another policy).
+    private ItemNames? _dataItems;
+
+    private JsonEncodedText[] DataItemsOf(CompiledPolicy policy)
+    {
+        var items = Volatile.Read(ref _dataItems);
+        if (items is null || !ReferenceEquals(items.Policy, policy))
+        {
+            items = new ItemNames(policy, [.. policy.DataItems.Select(name => JsonEncodedText.Encode(name))]);
+            Volatile.Write(ref _dataItems, items);
+        }
+
+        return items.Names;
+    }
 
     public DecisionJsonResult<DecisionResponse> One(DecisionRecord record, string? id) => new(this, [record], [new BodyQuestion(default, id)], batch: false);
 
@@ -38,6 +52,7 @@ public sealed class DecisionJson(CompiledPolicy policy)
     private void Write(Utf8JsonWriter writer, in DecisionRecord record, string? id)
     {
         var decision = record.Decision;
+        var dataItems = DataItemsOf(decision.Policy);
         writer.WriteStartObject();
         if (id is not null)
         {
@@ -48,7 +63,7 @@ public sealed class DecisionJson(CompiledPolicy policy)
         writer.WriteStartArray(Allowed);
         foreach (var item in decision.Allowed)
         {
-            writer.WriteStringValue(_dataItems[item]);
+            writer.WriteStringValue(dataItems[item]);
         }
 
         writer.WriteEndArray();
@@ -56,7 +71,7 @@ public sealed class DecisionJson(CompiledPolicy policy)
         foreach (var item in decision.Denied)
         {
             writer.WriteStartObject();
-            writer.WriteString(Data, _dataItems[item]);
+            writer.WriteString(Data, dataItems[item]);
             writer.WriteString(Reason, ReasonCodes[(int)decision.ReasonDenied(item)]);
             writer.WriteEndObject();
         }
@@ -114,4 +129,6 @@ public sealed class DecisionJson(CompiledPolicy policy)
 
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }
+
+    private sealed record ItemNames(CompiledPolicy Policy, JsonEncodedText[] Names);
 }

@@ -10,16 +10,33 @@ namespace ConsentGateway.Http;
 /// <c>GET /api/v1/policy</c>: the policy in force, for the egress proxies (their key) and the
 /// account service (its token), e.g. a redacting proxy checking its rules name known data items.
 /// </summary>
-public sealed class PolicyEndpoints(CompiledPolicy policy, ProxyAuthenticator proxies)
+public sealed class PolicyEndpoints(PolicyInForce policies, ProxyAuthenticator proxies)
 {
-    private readonly PolicyResponse _response = new(policy.Version, JsonSerializer.SerializeToElement(policy.Document, PolicyLoader.DocumentTypeInfo));
+    // The answer of the policy in force, made again only when a switch replaced it (one reference: never torn).
+    private Answer? _answer;
+
+    private PolicyResponse Response
+    {
+        get
+        {
+            var policy = policies.Current;
+            var answer = Volatile.Read(ref _answer);
+            if (answer is null || !ReferenceEquals(answer.Policy, policy))
+            {
+                answer = new Answer(policy, new PolicyResponse(policy.Version, JsonSerializer.SerializeToElement(policy.Document, PolicyLoader.DocumentTypeInfo)));
+                Volatile.Write(ref _answer, answer);
+            }
+
+            return answer.Response;
+        }
+    }
 
     public async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> GetPolicyAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (proxies.Authenticate(context) is not null)
         {
-            return TypedResults.Ok(_response);
+            return TypedResults.Ok(Response);
         }
 
         var caller = await Caller.AuthenticateAsync(context).ConfigureAwait(false);
@@ -29,7 +46,9 @@ public sealed class PolicyEndpoints(CompiledPolicy policy, ProxyAuthenticator pr
             return Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, $"A valid {ConsentHeaders.Key} of a configured egress proxy or a bearer token of the account service is required.");
         }
 
-        return caller.IsAccountService ? TypedResults.Ok(_response)
+        return caller.IsAccountService ? TypedResults.Ok(Response)
             : Problems.Forbidden("Only egress proxies and the account service may read the policy.");
     }
+
+    private sealed record Answer(CompiledPolicy Policy, PolicyResponse Response);
 }

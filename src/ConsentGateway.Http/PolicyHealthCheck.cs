@@ -3,11 +3,20 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ConsentGateway.Http;
 
-/// <summary>Ready once the policy document is loaded and compiled; names its version (public, as <c>/api/v1/policy</c> is).</summary>
-public sealed class PolicyHealthCheck(CompiledPolicy policy) : IHealthCheck
+/// <summary>
+/// Ready once the policy document is loaded and compiled; names its version (public, as
+/// <c>/api/v1/policy</c> is). A candidate refused since is degraded but serving: the version in
+/// force still decides, and the refusal's first problem says what to fix.
+/// </summary>
+public sealed class PolicyHealthCheck(PolicyInForce policies) : IHealthCheck
 {
     public const string Name = "policy";
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(HealthCheckResult.Healthy($"Policy {policy.Version} is loaded."));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var version = policies.Current.Version;
+        return Task.FromResult(policies.Refused is { } refused
+            ? HealthCheckResult.Degraded($"Policy {version} is in force; the document read at {refused.At:O} was refused ({refused.Errors.Count} problem(s), the first: {refused.Errors[0]}).")
+            : HealthCheckResult.Healthy($"Policy {version} is loaded."));
+    }
 }

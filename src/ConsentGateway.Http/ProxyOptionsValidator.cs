@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ConsentGateway.Http;
 
 /// <summary>Checks <see cref="ProxyOptions"/> at start against the policy; every message names the setting at fault.</summary>
-internal sealed class ProxyOptionsValidator(CompiledPolicy policy) : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator(PolicyInForce policies) : IValidateOptions<ProxyOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {
@@ -26,7 +26,7 @@ internal sealed class ProxyOptionsValidator(CompiledPolicy policy) : IValidateOp
 
             foreach (var partner in proxy.Partners)
             {
-                if (partner == ProxyOptions.AnyPartner ? proxy.Partners.Count > 1 : !policy.TryGetPartner(partner, out _))
+                if (partner == ProxyOptions.AnyPartner ? proxy.Partners.Count > 1 : !policies.Current.TryGetPartner(partner, out _))
                 {
                     errors.AddError($"{prefix}:Partners: \"{partner}\" is not a partner of the policy (or \"*\" is not alone).");
                 }

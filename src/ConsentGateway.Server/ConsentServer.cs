@@ -24,7 +24,7 @@ public static class ConsentServer
         var app = builder.Build();
 
         // Fail fast: an invalid policy document stops the server before it listens.
-        app.Services.GetRequiredService<CompiledPolicy>();
+        app.Services.GetRequiredService<PolicyInForce>();
 
         // Unknown routes (404), wrong methods (405) and unhandled errors get problem details too.
         app.UseExceptionHandler();

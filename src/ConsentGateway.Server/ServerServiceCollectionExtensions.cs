@@ -8,7 +8,7 @@ public static class ServerServiceCollectionExtensions
     /// <summary>The key that chooses the store.</summary>
     public const string StorageProviderKey = "Consent:Storage:Provider";
 
-    /// <summary>Everything the self-hosted gateway runs: the layers of the Functions app on the chosen store, in-process propagation, OpenAPI.</summary>
+    /// <summary>Everything the self-hosted gateway runs: the layers of the Functions app on the chosen store, in-process propagation, the policy file's hot switch, OpenAPI.</summary>
     public static IServiceCollection AddConsentServer(this IServiceCollection services, IConfiguration configuration) =>
         services
             .AddConsentCore(configuration)
@@ -17,6 +17,7 @@ public static class ServerServiceCollectionExtensions
             .AddConsentRateLimits(configuration)
             .AddConsentTelemetry(configuration)
             .AddInProcessPropagation()
+            .AddHostedService<PolicyReloadService>()
             .AddConsentOpenApi();
 
     /// <summary>The stores of <see cref="StorageProviderKey"/> (SQLite when unset); any other value stops the start, naming the key.</summary>

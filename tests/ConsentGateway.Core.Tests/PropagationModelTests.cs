@@ -65,13 +65,13 @@ public class PropagationModelTests
         var options = Options.Create(new PropagationOptions { RepairDelay = TimeSpan.FromTicks(1) });
         var feed = new ChangeFeed(intents, transport, TimeProvider.System, NullLogger<ChangeFeed>.Instance);
         var limits = Options.Create(new AccountsOptions { MaxAccountsPerDevice = MaxAccountsPerDevice });
-        var service = new AccountService(accounts, devices, Policy, feed, TimeProvider.System, limits);
+        var service = new AccountService(accounts, devices, new PolicyInForce(Policy), feed, TimeProvider.System, limits);
         var changeLog = new InMemoryChangeLog();
 
         // The decision cache lives through the whole run, told of each projection, and is read
         // between steps: what it holds at the end must still be what the model says.
         var subjects = new SubjectCache(projections, accounts, devices, TimeProvider.System, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), limits, new EvaluationMetrics(meters), NullLogger<SubjectCache>.Instance);
-        var decisions = new DecisionService(Policy, subjects, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(meters), TimeProvider.System);
+        var decisions = new DecisionService(new PolicyInForce(Policy), subjects, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(meters), TimeProvider.System);
         var projector = new Projector(accounts, devices, projections, intents, changeLog, [subjects], TimeProvider.System, metrics, limits);
         var repairer = new Repairer(intents, transport, accounts, changeLog, TimeProvider.System, options, Options.Create(new ChangeLogOptions()), metrics, NullLogger<Repairer>.Instance);
 

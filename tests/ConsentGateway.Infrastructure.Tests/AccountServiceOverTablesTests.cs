@@ -196,7 +196,7 @@ public sealed class AccountServiceOverTablesTests(AzuriteServer azurite, ITestOu
         (await _intents.GetPendingAsync(DateTimeOffset.MaxValue, 1000, Ct)).ToDictionary(intent => intent.Id);
 
     private AccountService NewService() =>
-        new(_accounts, new TableDeviceStore(_devicesTable), Policy, new ChangeFeed(_intents, _publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
+        new(_accounts, new TableDeviceStore(_devicesTable), new PolicyInForce(Policy), new ChangeFeed(_intents, _publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
 
     /// <summary>Keeps every notice published, in order.</summary>
     private sealed class RecordingPublisher : IChangePublisher

@@ -11,7 +11,7 @@ namespace ConsentGateway.Core.Accounts;
 /// that loses a race is re-read and retried, unless the caller pinned a version. Every write
 /// is announced through the <see cref="ChangeFeed"/>: intent before, notice after.
 /// </summary>
-public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, CompiledPolicy policy, ChangeFeed feed, TimeProvider time, IOptions<AccountsOptions> limits)
+public sealed class AccountService(IAccountStore accounts, IDeviceStore devices, PolicyInForce policies, ChangeFeed feed, TimeProvider time, IOptions<AccountsOptions> limits)
 {
     /// <summary>How often a write that lost a race (to another process) is retried before the caller gets a conflict.</summary>
     internal const int MaxAttempts = 50;
@@ -116,7 +116,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             var now = time.GetUtcNow();
             var version = current.SettingVersion + 1;
             var next = current with { Deleted = true, Revision = current.Revision + 1, Setting = null, SettingVersion = version, SettingUpdatedAt = now };
-            var reset = new SettingChange(version, null, now, ChangeChannel.Service, policy.Version);
+            var reset = new SettingChange(version, null, now, ChangeChannel.Service, policies.Current.Version);
             if (await accounts.TryWriteAccountAsync(next, reset, cancellationToken).ConfigureAwait(false) is { } written)
             {
                 _recent.Forget(userId);
@@ -179,7 +179,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             }
 
             var now = time.GetUtcNow();
-            var change = new SettingChange(current.SettingVersion + 1, enabled, now, channel, policy.Version);
+            var change = new SettingChange(current.SettingVersion + 1, enabled, now, channel, policies.Current.Version);
             if (await accounts.TryAppendChangeAsync(userId, change, cancellationToken).ConfigureAwait(false))
             {
                 var written = current with { Setting = enabled, SettingVersion = change.Version, SettingUpdatedAt = now };
@@ -314,7 +314,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
         attempt == 0 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(attempt, 4 * attempt), cancellationToken);
 
     private SettingView ViewOf(AccountRecord account) =>
-        new(account.Setting ?? policy.DefaultSettingFor(account.Country), account.Setting is null, account.SettingVersion, account.Setting is null ? null : account.SettingUpdatedAt);
+        new(account.Setting ?? policies.Current.DefaultSettingFor(account.Country), account.Setting is null, account.SettingVersion, account.Setting is null ? null : account.SettingUpdatedAt);
 
     private static Failure Stale(long currentVersion) =>
         new(FailureKind.PreconditionFailed, ProblemCodes.VersionMismatch, $"The setting is no longer at the version given in If-Match; it is at version {currentVersion} or later. Read it again.");

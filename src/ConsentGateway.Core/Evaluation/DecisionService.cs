@@ -12,11 +12,12 @@ namespace ConsentGateway.Core.Evaluation;
 /// Misses are read in the caller's <see cref="ReadLane"/>; a question carrying a consistency
 /// token reads each subject the token names at least at the token's version.
 /// </summary>
-public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects, DecisionLog log, EvaluationMetrics metrics, TimeProvider time)
+public sealed class DecisionService(PolicyInForce policies, SubjectCache subjects, DecisionLog log, EvaluationMetrics metrics, TimeProvider time)
 {
     private readonly DecisionIds _ids = new(time);
 
-    public CompiledPolicy Policy => policy;
+    /// <summary>The policy in force now: a request resolves its question against it once, and that policy decides it.</summary>
+    public CompiledPolicy Policy => policies.Current;
 
     public async ValueTask<DecisionRecord> DecideAsync(EvaluationQuestion question, ReadLane lane, CancellationToken cancellationToken)
     {
@@ -141,7 +142,7 @@ public sealed class DecisionService(CompiledPolicy policy, SubjectCache subjects
     private DecisionRecord Decide(in EvaluationQuestion question, Fresh<AccountLookup> user, Fresh<DeviceLookup> device, in LinkedAccounts linked, ReadLane lane)
     {
         var facts = new SubjectFacts(user.Value, device.Value.Status, linked.Accounts.AsSpan(0, device.Value.LinkedUserIds?.Length ?? 0));
-        var decision = PolicyEvaluator.Evaluate(policy, question.Request, facts);
+        var decision = PolicyEvaluator.Evaluate(question.Policy, question.Request, facts);
         var record = new DecisionRecord(decision, _ids.Next(), TtlSeconds(question, user, device, linked));
         log.Write(question, lane, record);
         metrics.Decided(decision);

@@ -13,6 +13,9 @@ namespace ConsentGateway.Core.Evaluation;
 /// <param name="ViaId">The processor id as asked, or <c>null</c>.</param>
 public readonly record struct EvaluationQuestion(DecisionRequest Request, string PartnerId, string? ViaId, string? UserId, string? DeviceAdId)
 {
+    /// <summary>The policy the question was resolved against, which decides it: one version per decision, whatever a switch does meanwhile.</summary>
+    public CompiledPolicy Policy { get; init; } = null!;
+
     /// <summary>A write the answer must reflect at least (read-your-writes), or <c>null</c>.</summary>
     public ConsistencyToken? AtLeastAsFresh { get; init; }
 
@@ -59,7 +62,7 @@ public readonly record struct EvaluationQuestion(DecisionRequest Request, string
         }
 
         var request = new DecisionRequest(policy.ResolvePartner(partner), policy.ResolvePartner(via), data.Value, countryCode);
-        return new EvaluationQuestion(request, partner, via, userId, deviceAdId);
+        return new EvaluationQuestion(request, partner, via, userId, deviceAdId) { Policy = policy };
     }
 
     /// <summary>The data items of a header: a comma list of names the policy knows, spaces allowed around each.</summary>

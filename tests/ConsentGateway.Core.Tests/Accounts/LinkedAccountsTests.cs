@@ -30,7 +30,7 @@ public sealed class LinkedAccountsTests : IDisposable
     {
         var limits = Options.Create(new AccountsOptions { MaxAccountsPerDevice = Limit });
         _metrics = new PropagationMetrics(_meters);
-        _service = new AccountService(_accounts, _devices, Policy, new ChangeFeed(_intents, _transport, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, limits);
+        _service = new AccountService(_accounts, _devices, new PolicyInForce(Policy), new ChangeFeed(_intents, _transport, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, limits);
         _projector = new Projector(_accounts, _devices, _projections, _intents, new InMemoryChangeLog(), [], TimeProvider.System, _metrics, limits);
     }
 

@@ -16,7 +16,7 @@ public sealed class RetriedWriteTests
         var accounts = new LandedButReportedLost(new InMemoryAccountStore());
         var publisher = new QueuedPublisher();
         var intents = new InMemoryIntentLog();
-        var service = new AccountService(accounts, new InMemoryDeviceStore(), PolicyLoader.Load(null),
+        var service = new AccountService(accounts, new InMemoryDeviceStore(), new PolicyInForce(PolicyLoader.Load(null)),
             new ChangeFeed(intents, publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
 
         var outcome = await service.RegisterAccountAsync("u1", "DE", "2021-03-01T00:00:00Z", CancellationToken.None);
@@ -31,7 +31,7 @@ public sealed class RetriedWriteTests
     public async Task The_same_facts_again_without_a_failed_write_announce_nothing()
     {
         var publisher = new QueuedPublisher();
-        var service = new AccountService(new InMemoryAccountStore(), new InMemoryDeviceStore(), PolicyLoader.Load(null),
+        var service = new AccountService(new InMemoryAccountStore(), new InMemoryDeviceStore(), new PolicyInForce(PolicyLoader.Load(null)),
             new ChangeFeed(new InMemoryIntentLog(), publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance), TimeProvider.System, Options.Create(new AccountsOptions()));
 
         await service.RegisterAccountAsync("u1", "DE", "2021-03-01T00:00:00Z", CancellationToken.None);

@@ -49,7 +49,7 @@ public sealed class UnconfirmedWriteTests
     }
 
     private AccountService Service(IAccountStore accounts, InMemoryIntentLog intents, QueuedPublisher publisher) =>
-        new(accounts, new InMemoryDeviceStore(), PolicyLoader.Load(null),
+        new(accounts, new InMemoryDeviceStore(), new PolicyInForce(PolicyLoader.Load(null)),
             new ChangeFeed(intents, publisher, TimeProvider.System, NullLogger<ChangeFeed>.Instance, _unconfirmed), TimeProvider.System, Options.Create(new AccountsOptions()));
 
     /// <summary>Applies a setting change, then throws as a reset connection would.</summary>

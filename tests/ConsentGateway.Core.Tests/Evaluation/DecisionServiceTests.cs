@@ -33,7 +33,7 @@ public sealed class DecisionServiceTests : IDisposable
         var evaluation = Options.Create(new EvaluationOptions { SubjectHashKey = "a-test-key-of-enough-length" });
         var metrics = new EvaluationMetrics(_meters);
         _cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions { MaxAccountsPerDevice = 3 }), metrics, NullLogger<SubjectCache>.Instance);
-        _decisions = new DecisionService(Policy, _cache, new DecisionLog(_logs, new SubjectPseudonyms(evaluation.Value.SubjectHashKey)), metrics, _time);
+        _decisions = new DecisionService(new PolicyInForce(Policy), _cache, new DecisionLog(_logs, new SubjectPseudonyms(evaluation.Value.SubjectHashKey)), metrics, _time);
     }
 
     public void Dispose()
@@ -64,7 +64,7 @@ public sealed class DecisionServiceTests : IDisposable
     {
         var evaluation = Options.Create(new EvaluationOptions());
         var cache = new SubjectCache(_store, _accountSource, new InMemoryDeviceStore(), _time, evaluation, Options.Create(new PropagationOptions { StalenessBound = TimeSpan.FromSeconds(20) }), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
-        var decisions = new DecisionService(Policy, cache, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(_meters), _time);
+        var decisions = new DecisionService(new PolicyInForce(Policy), cache, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(_meters), _time);
         await PutAccountAsync("u1", setting: true);
         await PutDeviceAsync("d1", "u1");
 
@@ -126,7 +126,7 @@ public sealed class DecisionServiceTests : IDisposable
     public async Task A_store_that_cannot_answer_denies_with_store_unavailable_and_a_ttl_of_zero()
     {
         var failing = new SubjectCache(new FailingStore(), _accountSource, new InMemoryDeviceStore(), _time, Options.Create(new EvaluationOptions()), Options.Create(new PropagationOptions()), Options.Create(new AccountsOptions()), new EvaluationMetrics(_meters), NullLogger<SubjectCache>.Instance);
-        var decisions = new DecisionService(Policy, failing, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(_meters), _time);
+        var decisions = new DecisionService(new PolicyInForce(Policy), failing, new DecisionLog(NullLoggerFactory.Instance, new SubjectPseudonyms(null)), new EvaluationMetrics(_meters), _time);
 
         var record = await decisions.DecideAsync(Ask("google", userId: "u1", deviceAdId: "d1"), Lane, default);
 
