@@ -17,9 +17,10 @@ static async Task<int> RunServerAsync(string[] args)
         await app.RunAsync();
         return 0;
     }
-    catch (Exception ex) when (ex is SqliteStoreFileException or OptionsValidationException or PolicyValidationException)
+    catch (Exception ex) when (ex is SqliteStoreFileException or OptionsValidationException or PolicyValidationException
+        or IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException })
     {
-        // A setting or a store file the operator can fix, named with the reason in the message:
+        // A setting, a store file or an address in use the operator can fix, named with the reason in the message:
         // said once, exit code 1, instead of an unhandled exception's stack trace and abort.
         Console.Error.WriteLine($"The gateway did not start: {ex.Message}");
         return 1;
