@@ -1,5 +1,6 @@
 using ConsentGateway.Core;
 using ConsentGateway.Core.Evaluation;
+using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Propagation;
 using ConsentGateway.Telemetry;
 
@@ -13,6 +14,6 @@ public static class GatewayTelemetry
     public static TelemetryService Service { get; } = TelemetryService.Of(
         ServiceName,
         typeof(GatewayActivities).Assembly,
-        [PropagationMetrics.MeterName, EvaluationMetrics.MeterName],
+        [PropagationMetrics.MeterName, EvaluationMetrics.MeterName, PolicyMetrics.MeterName],
         [GatewayActivities.SourceName]);
 }

@@ -10,7 +10,7 @@ namespace ConsentGateway.Server;
 /// that cannot be read is said once, with a count, until it can again; the policy in force stays.
 /// </summary>
 public sealed partial class PolicyReloadService(
-    PolicyInForce policy, IConfiguration configuration, TimeProvider time, ILogger<PolicyReloader> reloaderLogger, ILogger<PolicyReloadService> logger) : BackgroundService
+    PolicyInForce policy, PolicyMetrics metrics, IConfiguration configuration, TimeProvider time, ILogger<PolicyReloader> reloaderLogger, ILogger<PolicyReloadService> logger) : BackgroundService
 {
     /// <summary>How often the file is read: a written document decides within this and one read (SPEC §3: 5 s).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -24,7 +24,7 @@ public sealed partial class PolicyReloadService(
             return;
         }
 
-        var reloader = new PolicyReloader(new PolicyFileSource(path), policy, time, reloaderLogger);
+        var reloader = new PolicyReloader(new PolicyFileSource(path), policy, metrics, time, reloaderLogger);
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {

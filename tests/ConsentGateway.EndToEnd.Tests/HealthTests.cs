@@ -64,7 +64,7 @@ public sealed class HealthTests : IAsyncLifetime
             ["decision-cache", "policy", "propagation", "store"],
             checks.EnumerateObject().Select(check => check.Name).Order(StringComparer.Ordinal));
         Assert.All(checks.EnumerateObject(), check => Assert.Equal("Healthy", check.Value.GetProperty("status").GetString()));
-        Assert.Contains(_server.Services.GetRequiredService<CompiledPolicy>().Version, checks.GetProperty("policy").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains(_server.Services.GetRequiredService<PolicyInForce>().Current.Version, checks.GetProperty("policy").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(userId, body, StringComparison.Ordinal);
     }
 

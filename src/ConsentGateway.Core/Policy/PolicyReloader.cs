@@ -9,7 +9,7 @@ namespace ConsentGateway.Core.Policy;
 /// document must carry a new <c>policyVersion</c>: decisions name the version, so one version
 /// never stands for two documents. The host calls <see cref="PollAsync"/> on a timer.
 /// </summary>
-public sealed partial class PolicyReloader(IPolicyDocumentSource source, PolicyInForce policy, TimeProvider time, ILogger<PolicyReloader> logger)
+public sealed partial class PolicyReloader(IPolicyDocumentSource source, PolicyInForce policy, PolicyMetrics metrics, TimeProvider time, ILogger<PolicyReloader> logger)
 {
     private string? _knownTag;
 
@@ -39,6 +39,7 @@ public sealed partial class PolicyReloader(IPolicyDocumentSource source, PolicyI
         else
         {
             policy.SwitchTo(candidate);
+            metrics.Switched();
             LogSwitched(logger, current.Version, candidate.Version, source.Name);
         }
     }
@@ -60,6 +61,7 @@ public sealed partial class PolicyReloader(IPolicyDocumentSource source, PolicyI
     private void Refuse(IReadOnlyList<string> errors)
     {
         policy.Refuse(new PolicyRefusal(source.Name, time.GetUtcNow(), errors));
+        metrics.Refused();
         LogRefused(logger, source.Name, policy.Current.Version, string.Join("; ", errors));
     }
 

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json.Nodes;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Testing;
+using ConsentGateway.Testing.InMemory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -14,6 +17,10 @@ public sealed class PolicyReloaderTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly PolicyInForce _policy = new(PolicyLoader.LoadDefault());
     private readonly CapturedLogs _logs = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly PolicyMetrics _metrics;
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly string _path;
     private readonly PolicyReloader _reloader;
 
@@ -21,11 +28,24 @@ public sealed class PolicyReloaderTests : IDisposable
     {
         _path = Path.Combine(_folder.FullName, "policy.json");
         File.WriteAllText(_path, PolicyLoader.Serialize(PolicyLoader.ReadDefaultDocument()));
-        _reloader = new PolicyReloader(new PolicyFileSource(_path), _policy, _time, new Logger<PolicyReloader>(new LoggerFactory([_logs])));
+        _metrics = new PolicyMetrics(_meters);
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Scope == _meters)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _counts.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        _listener.Start();
+        _reloader = new PolicyReloader(new PolicyFileSource(_path), _policy, _metrics, _time, new Logger<PolicyReloader>(new LoggerFactory([_logs])));
     }
 
     public void Dispose()
     {
+        _listener.Dispose();
+        _metrics.Dispose();
+        _meters.Dispose();
         _logs.Dispose();
         _folder.Delete(recursive: true);
     }
@@ -52,6 +72,7 @@ public sealed class PolicyReloaderTests : IDisposable
         Assert.Equal("2026-12-01", _policy.Current.Version);
         Assert.Equal(new DateTimeOffset(2019, 1, 1, 0, 0, 0, TimeSpan.Zero), _policy.Current.Partnerships[0].CutoffBefore);
         Assert.Contains(_logs.Events, line => line.Contains("Policy 2020-04-06 switched to 2026-12-01", StringComparison.Ordinal));
+        Assert.Equal((1L, 0L), (_counts.GetValueOrDefault("consent.policy.switches"), _counts.GetValueOrDefault("consent.policy.refused")));
     }
 
     [Fact]
@@ -74,6 +95,7 @@ public sealed class PolicyReloaderTests : IDisposable
         Assert.NotSame(before, _policy.Current);
         Assert.Equal("2026-12-02", _policy.Current.Version);
         Assert.Null(_policy.Refused);
+        Assert.Equal((1L, 1L), (_counts.GetValueOrDefault("consent.policy.switches"), _counts.GetValueOrDefault("consent.policy.refused")));
     }
 
     [Fact]
