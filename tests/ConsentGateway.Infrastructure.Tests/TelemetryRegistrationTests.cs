@@ -31,7 +31,7 @@ public class TelemetryRegistrationTests
 
         Assert.Equal("consent-gateway", service.Name);
         Assert.False(string.IsNullOrEmpty(service.Version));
-        Assert.Equal(["ConsentGateway.Propagation", "ConsentGateway.Evaluation"], service.Meters);
+        Assert.Equal(["ConsentGateway.Propagation", "ConsentGateway.Evaluation", "ConsentGateway.Policy"], service.Meters);
         Assert.Equal(["ConsentGateway"], service.ActivitySources);
     }
 }
