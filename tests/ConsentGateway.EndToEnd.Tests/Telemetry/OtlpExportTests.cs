@@ -1,5 +1,7 @@
 using System.Net;
+using ConsentGateway.Core.Projection;
 using ConsentGateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentGateway.EndToEnd.Tests.Telemetry;
 
@@ -31,6 +33,11 @@ public sealed class OtlpExportTests
         try
         {
             userId = await server.CreateAccountAsync(enabled: true);
+
+            // The setting projected before the three checks (propagation is asynchronous), read
+            // from the store so the wait itself makes no decision.
+            var projections = server.Services.GetRequiredService<IProjectionStore>();
+            await PropagationTests.Eventually(TimeSpan.FromSeconds(30), async () => (await projections.GetAccountAsync(userId, CancellationToken.None))?.Value.Setting == true);
             for (var i = 0; i < 3; i++)
             {
                 Assert.Equal(HttpStatusCode.OK, await server.CheckGoogleIpAsync(userId));
