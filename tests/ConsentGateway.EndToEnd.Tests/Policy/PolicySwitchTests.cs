@@ -4,6 +4,8 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConsentGateway.Core.Policy;
+using ConsentGateway.Core.Projection;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace ConsentGateway.EndToEnd.Tests.Policy;
@@ -41,6 +43,10 @@ public sealed class PolicySwitchTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_new_document_decides_every_evaluation_within_5_s_under_load_with_no_failure_and_no_decision_mixing_versions()
     {
         var userId = await _server.CreateAccountAsync("DE", "2019-05-01T00:00:00Z", enabled: true);
+
+        // The setting projected first (read from the store): the new version's answer then depends on the switch alone.
+        var projections = _server.Services.GetRequiredService<IProjectionStore>();
+        await PropagationTests.Eventually(TimeSpan.FromSeconds(30), async () => (await projections.GetAccountAsync(userId, CancellationToken.None))?.Value.Setting == true);
         var answers = new ConcurrentQueue<Answer>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
