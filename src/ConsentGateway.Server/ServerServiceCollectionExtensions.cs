@@ -17,7 +17,7 @@ public static class ServerServiceCollectionExtensions
             .AddConsentRateLimits(configuration)
             .AddConsentTelemetry(configuration)
             .AddInProcessPropagation()
-            .AddHostedService<PolicyReloadService>()
+            .AddPolicyFileReload(configuration)
             .AddConsentOpenApi();
 
     /// <summary>The stores of <see cref="StorageProviderKey"/> (SQLite when unset); any other value stops the start, naming the key.</summary>

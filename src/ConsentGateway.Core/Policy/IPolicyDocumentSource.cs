@@ -7,5 +7,6 @@ public interface IPolicyDocumentSource
     string Name { get; }
 
     /// <summary>The document and a tag that changes with it, or <c>null</c> while the tag is still <paramref name="knownTag"/>.</summary>
+    /// <exception cref="PolicySourceUnavailableException">The source cannot be read now (missing, forbidden, not answering).</exception>
     Task<PolicySnapshot?> ReadIfChangedAsync(string? knownTag, CancellationToken cancellationToken);
 }

@@ -7,15 +7,46 @@ namespace ConsentGateway.Core.Policy;
 /// valid and new, becomes the policy in force; an invalid one is refused (the policy in force
 /// stays, the refusal is logged with every field path and kept for the readiness check). A new
 /// document must carry a new <c>policyVersion</c>: decisions name the version, so one version
-/// never stands for two documents. The host calls <see cref="PollAsync"/> on a timer.
+/// never stands for two documents. A source that cannot be read keeps the policy in force too:
+/// it is said at most once per <see cref="RateLimitedLog.Interval"/>, with a count, and kept for
+/// the readiness check until a read answers again. The host runs <see cref="RunAsync"/>.
 /// </summary>
 public sealed partial class PolicyReloader(IPolicyDocumentSource source, PolicyInForce policy, PolicyMetrics metrics, TimeProvider time, ILogger<PolicyReloader> logger)
 {
+    private readonly RateLimitedLog _unreadable = new(time);
     private string? _knownTag;
+
+    /// <summary>Reads the source at once, then every <paramref name="interval"/>, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            await PollAsync(cancellationToken).ConfigureAwait(false);
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+    }
 
     public async Task PollAsync(CancellationToken cancellationToken)
     {
-        if (await source.ReadIfChangedAsync(_knownTag, cancellationToken).ConfigureAwait(false) is not { } snapshot)
+        PolicySnapshot? snapshot;
+        try
+        {
+            snapshot = await source.ReadIfChangedAsync(_knownTag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PolicySourceUnavailableException ex)
+        {
+            policy.SourceUnreadable(source.Name, time.GetUtcNow(), ex.Message);
+            if (_unreadable.Occurred(out var count))
+            {
+                LogUnreadable(logger, source.Name, count, ex.Message, policy.Current.Version);
+            }
+
+            return;
+        }
+
+        policy.SourceRead();
+        if (snapshot is null)
         {
             return;
         }
@@ -67,6 +98,9 @@ public sealed partial class PolicyReloader(IPolicyDocumentSource source, PolicyI
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy {Previous} switched to {Version}, read from {Source}.")]
     private static partial void LogSwitched(ILogger logger, string previous, string version, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The policy source {Source} cannot be read ({Count} time(s) since the last line): {Reason}; {Version} stays in force.")]
+    private static partial void LogUnreadable(ILogger logger, string source, long count, string reason, string version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The policy document in {Source} was refused; {Version} stays in force. {Errors}")]
     private static partial void LogRefused(ILogger logger, string source, string version, string errors);
