@@ -157,6 +157,55 @@ public sealed class PolicyReloaderTests : IDisposable
         Assert.Equal(File.ReadAllBytes(_path), changed.Content.ToArray());
     }
 
+    [Fact]
+    public async Task A_file_that_cannot_be_read_keeps_the_version_in_force_is_said_once_per_interval_and_clears_when_back()
+    {
+        await _reloader.PollAsync(CancellationToken.None);
+        var before = _policy.Current;
+        var inForce = File.ReadAllText(_path);
+        File.Delete(_path);
+
+        await _reloader.PollAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _reloader.PollAsync(CancellationToken.None);
+
+        Assert.Same(before, _policy.Current);
+        var fault = Assert.IsType<PolicySourceFault>(_policy.Unreadable);
+        Assert.Equal((_path, _time.GetUtcNow() - TimeSpan.FromSeconds(1)), (fault.Source, fault.Since));
+        Assert.Single(_logs.Events, line => line.Contains($"The policy source {_path} cannot be read", StringComparison.Ordinal));
+
+        File.WriteAllText(_path, inForce);
+        await _reloader.PollAsync(CancellationToken.None);
+
+        Assert.Null(_policy.Unreadable);
+        Assert.Same(before, _policy.Current);
+    }
+
+    [Fact]
+    public async Task Run_reads_the_source_at_once_and_then_every_interval_until_cancelled()
+    {
+        File.WriteAllText(_path, Document("2026-12-01"));
+        using var stop = new CancellationTokenSource();
+
+        var running = _reloader.RunAsync(TimeSpan.FromSeconds(5), stop.Token);
+        await WaitUntilAsync(() => _policy.Current.Version == "2026-12-01");
+        File.WriteAllText(_path, Document("2026-12-02"));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await WaitUntilAsync(() => _policy.Current.Version == "2026-12-02");
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
+        }
+    }
+
     private static string Document(string version, string? cutoff = null)
     {
         var document = JsonNode.Parse(PolicyLoader.Serialize(PolicyLoader.ReadDefaultDocument()))!;
