@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Azurite (npm, pinned in package-lock.json): the Table Storage emulator the integration tests
-# start themselves, one per test project (tests/ConsentGateway.Testing/AzuriteServer.cs); and the
+# Azurite (npm, pinned in package-lock.json): the Table and Blob Storage emulators the integration
+# tests start themselves, one of each per test project that needs it (tests/ConsentGateway.Testing/
+# AzuriteServer.cs, AzuriteBlobServer.cs: the policy blob); and the
 # OpenAPI linters the API description's tests run (Redocly CLI, Spectral).
-if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral ]]; then
+if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-blob || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral ]]; then
   npm ci --no-audit --no-fund
 fi
 

@@ -60,6 +60,17 @@ param evaluationDecisionBudget string = '00:00:10'
 @description('Egress proxies allowed to ask for decisions: [ { name, keySha256, partners } ]. name: letters, digits and underscores (it is part of app setting names, where App Service on Linux allows no hyphen). keySha256: the hex SHA-256 of the proxy\'s key, which the proxy sends in X-Consent-Key; the key itself is never passed to this deployment nor stored anywhere in Azure, only its hash, which is no secret. partners: the partner ids the proxy may ask about, or [\'*\'] for every partner. Each proxy becomes the app settings Consent__Proxies__<name>__KeySha256 and Consent__Proxies__<name>__Partners__<i>.')
 param proxies array = []
 
+@description('Private blob container of the policy document the app polls (Consent__Policy__Blob__ContainerName); publish to it with Storage Blob Data Contributor (README, "Changing the policy").')
+@minLength(3)
+@maxLength(63)
+param policyContainerName string = 'policy'
+
+@description('The policy document\'s blob in that container (Consent__Policy__Blob__BlobName).')
+param policyBlobName string = 'policy.json'
+
+@description('Consent__Policy__Blob__PollInterval (TimeSpan, 1 s to 5 min): every instance asks for the blob\'s ETag this often, so a published version decides everywhere within it and one read.')
+param policyPollInterval string = '00:00:05'
+
 @description('Upper bound of Flex Consumption instances.')
 @minValue(1)
 @maxValue(1000)
@@ -118,6 +129,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     principalId: identity.outputs.principalId
     deploymentContainerName: deploymentContainerName
+    policyContainerName: policyContainerName
     tableNames: tableNames
     tags: tags
   }
@@ -150,6 +162,10 @@ module functionApp 'modules/functionapp.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     tableEndpoint: storage.outputs.tableEndpoint
+    blobEndpoint: storage.outputs.blobEndpoint
+    policyContainerName: storage.outputs.policyContainerName
+    policyBlobName: policyBlobName
+    policyPollInterval: policyPollInterval
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     serviceBusTopicName: serviceBus.outputs.topicName
@@ -188,6 +204,12 @@ output apiUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
 
 @description('Name of the Function App, for `az functionapp deployment` / `func azure functionapp publish`.')
 output functionAppName string = functionApp.outputs.name
+
+@description('Name of the storage account that holds the policy container (az storage blob upload --account-name).')
+output storageAccountName string = storage.outputs.name
+
+@description('Container and blob of the policy document the app polls.')
+output policyBlob string = '${storage.outputs.policyContainerName}/${policyBlobName}'
 
 @description('Client id of the app\'s managed identity.')
 output identityClientId string = identity.outputs.clientId

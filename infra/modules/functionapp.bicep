@@ -23,6 +23,18 @@ param storageAccountName string
 @description('The table endpoint (Consent__Storage__ServiceUri).')
 param tableEndpoint string
 
+@description('The blob endpoint (Consent__Policy__Blob__ServiceUri).')
+param blobEndpoint string
+
+@description('Container of the policy document (Consent__Policy__Blob__ContainerName).')
+param policyContainerName string
+
+@description('Blob of the policy document (Consent__Policy__Blob__BlobName).')
+param policyBlobName string
+
+@description('Consent__Policy__Blob__PollInterval (TimeSpan).')
+param policyPollInterval string
+
 @description('URL of the blob container Flex Consumption deploys the package from.')
 param deploymentContainerUrl string
 
@@ -136,6 +148,13 @@ var fixedSettings = [
   { name: 'Consent__Storage__ServiceUri', value: tableEndpoint }
   { name: 'Consent__Storage__credential', value: 'managedidentity' }
   { name: 'Consent__Storage__clientId', value: identityClientId }
+  // The policy document, polled by ETag, by identity (Storage Blob Data Reader on its container).
+  { name: 'Consent__Policy__Blob__ServiceUri', value: blobEndpoint }
+  { name: 'Consent__Policy__Blob__credential', value: 'managedidentity' }
+  { name: 'Consent__Policy__Blob__clientId', value: identityClientId }
+  { name: 'Consent__Policy__Blob__ContainerName', value: policyContainerName }
+  { name: 'Consent__Policy__Blob__BlobName', value: policyBlobName }
+  { name: 'Consent__Policy__Blob__PollInterval', value: policyPollInterval }
   { name: 'Consent__Propagation__StalenessBound', value: stalenessBound }
   { name: 'Consent__Propagation__RepairDelay', value: repairDelay }
   { name: 'Consent__Propagation__MaxDeliveryCount', value: string(maxDeliveryCount) }

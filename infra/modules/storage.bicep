@@ -1,5 +1,6 @@
 // The storage account: the Functions host's own storage (AzureWebJobsStorage: leases, timer
-// schedule state, host keys), the Flex Consumption deployment container, and the app's tables.
+// schedule state, host keys), the Flex Consumption deployment container, the app's tables, and
+// the private container of the policy document the app polls (Consent:Policy:Blob).
 // Shared key access is off: every caller authenticates with Entra ID.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
@@ -16,6 +17,9 @@ param principalId string
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
+@description('Private blob container of the policy document (Consent__Policy__Blob__ContainerName).')
+param policyContainerName string
+
 @description('The tables the app uses (Consent:Storage:*Table): accounts, devices, intents, projections, changelog.')
 param tableNames array
 
@@ -29,6 +33,11 @@ var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // singletons) and what the Flex deployment needs on the package container. Granted on this
 // account only, the one the runtime uses.
 var blobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Storage Blob Data Reader on the policy container only: the app reads the policy document and
+// never writes it (publishers hold Storage Blob Data Contributor, granted outside this template).
+// The same identity also holds Blob Data Owner on the account for the host (above), so this
+// assignment is the explicit grant of the policy read, not a limit on it (docs/functions.md).
+var blobDataReaderRoleId = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
 // No Storage Queue Data Contributor: the host uses AzureWebJobsStorage queues only for queue
 // triggers, blob triggers and Durable Functions, and this app has none of them (HTTP, Service Bus
 // and timer triggers only). Add the role here if such a trigger is ever added.
@@ -59,6 +68,13 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
     resource deploymentContainer 'containers' = {
       name: deploymentContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+
+    resource policyContainer 'containers' = {
+      name: policyContainerName
       properties: {
         publicAccess: 'None'
       }
@@ -97,7 +113,18 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource policyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage::blobService::policyContainer.id, principalId, blobDataReaderRoleId)
+  scope: storage::blobService::policyContainer
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataReaderRoleId)
+  }
+}
+
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output tableEndpoint string = storage.properties.primaryEndpoints.table
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+output policyContainerName string = storage::blobService::policyContainer.name

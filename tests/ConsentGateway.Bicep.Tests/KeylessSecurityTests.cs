@@ -11,6 +11,7 @@ public sealed partial class KeylessSecurityTests
     private const string UserAccessAdministrator = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string ServiceBusDataSender = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39";
     private const string ServiceBusDataReceiver = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0";
@@ -107,6 +108,7 @@ public sealed partial class KeylessSecurityTests
         [
             (StorageTableDataContributor, "Microsoft.Storage/storageAccounts"),
             (StorageBlobDataOwner, "Microsoft.Storage/storageAccounts"),
+            (StorageBlobDataReader, "Microsoft.Storage/storageAccounts/blobServices/containers"),
             (ServiceBusDataSender, "Microsoft.ServiceBus/namespaces/topics"),
             (ServiceBusDataReceiver, "Microsoft.ServiceBus/namespaces/topics"),
             (MonitoringMetricsPublisher, "Microsoft.Insights/components"),

@@ -58,11 +58,12 @@ public sealed class ResourceSettingsTests
     }
 
     [Fact]
-    public void The_flex_deployment_container_is_private()
+    public void Every_blob_container_is_private_the_flex_deployment_one_and_the_policy_one()
     {
-        var (_, container) = CompiledTemplate.Single("Microsoft.Storage/storageAccounts/blobServices/containers");
+        var containers = CompiledTemplate.OfType("Microsoft.Storage/storageAccounts/blobServices/containers");
 
-        Assert.Equal("None", container["properties"]!["publicAccess"]!.GetValue<string>());
+        Assert.Equal(2, containers.Count);
+        Assert.All(containers, container => Assert.Equal("None", container.Resource["properties"]!["publicAccess"]!.GetValue<string>()));
     }
 
     [Fact]

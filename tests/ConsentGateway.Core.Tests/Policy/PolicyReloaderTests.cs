@@ -188,22 +188,13 @@ public sealed class PolicyReloaderTests : IDisposable
         using var stop = new CancellationTokenSource();
 
         var running = _reloader.RunAsync(TimeSpan.FromSeconds(5), stop.Token);
-        await WaitUntilAsync(() => _policy.Current.Version == "2026-12-01");
+        await Conditions.WaitUntilAsync(() => _policy.Current.Version == "2026-12-01");
         File.WriteAllText(_path, Document("2026-12-02"));
         _time.Advance(TimeSpan.FromSeconds(5));
-        await WaitUntilAsync(() => _policy.Current.Version == "2026-12-02");
+        await Conditions.WaitUntilAsync(() => _policy.Current.Version == "2026-12-02");
         await stop.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
-        }
     }
 
     private static string Document(string version, string? cutoff = null)

@@ -17,7 +17,6 @@ public sealed class PolicyBlobRegistrationTests(AzuriteBlobServer azurite)
 {
     private const string ClientId = "00000000-0000-0000-0000-000000000001";
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public void Without_the_section_the_host_keeps_its_packaged_policy_and_polls_nothing()
@@ -80,7 +79,7 @@ public sealed class PolicyBlobRegistrationTests(AzuriteBlobServer azurite)
         var before = policy.Current;
 
         await host.StartAsync(Ct);
-        await WaitUntilAsync(() => policy.Unreadable is not null);
+        await Conditions.WaitUntilAsync(() => policy.Unreadable is not null);
 
         Assert.Same(before, policy.Current);
         Assert.Contains("could not be reached", policy.Unreadable!.Reason, StringComparison.Ordinal);
@@ -97,7 +96,7 @@ public sealed class PolicyBlobRegistrationTests(AzuriteBlobServer azurite)
         await host.StartAsync(Ct);
 
         await container.GetBlobClient("policy.json").UploadAsync(BinaryData.FromString(PolicyDocuments.WithVersion("2026-12-01")), overwrite: true, Ct);
-        await WaitUntilAsync(() => policy.Current.Version == "2026-12-01");
+        await Conditions.WaitUntilAsync(() => policy.Current.Version == "2026-12-01");
 
         Assert.Null(policy.Unreadable);
         await host.StopAsync(Ct);
@@ -106,15 +105,6 @@ public sealed class PolicyBlobRegistrationTests(AzuriteBlobServer azurite)
 
     private static string BlobEndpointOf(string connectionString) =>
         connectionString.Split(';').Single(part => part.StartsWith("BlobEndpoint=", StringComparison.Ordinal))["BlobEndpoint=".Length..];
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(WaitLimit);
-        while (!condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), limit.Token);
-        }
-    }
 
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] settings) =>
         settings.ToDictionary(setting => $"Consent:Policy:Blob:{setting.Key}", setting => (string?)setting.Value);
