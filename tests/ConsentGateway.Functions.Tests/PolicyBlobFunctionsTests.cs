@@ -37,12 +37,7 @@ public sealed class PolicyBlobFunctionsTests(AzuriteBlobServer azurite) : IClass
     [Fact]
     public async Task A_version_published_to_the_policy_blob_is_answered_without_a_restart_and_an_invalid_one_is_refused()
     {
-        await using var services = Services(new()
-        {
-            ["Consent:Policy:Blob:ConnectionString"] = azurite.ConnectionString,
-            ["Consent:Policy:Blob:ContainerName"] = _container.Name,
-            ["Consent:Policy:Blob:PollInterval"] = "00:00:01",
-        });
+        await using var services = Services(BlobSettings());
         var reload = Assert.Single(services.GetServices<IHostedService>().OfType<PolicyReloadService>());
         var policy = services.GetRequiredService<PolicyInForce>();
         await reload.StartAsync(CancellationToken.None);
@@ -66,6 +61,31 @@ public sealed class PolicyBlobFunctionsTests(AzuriteBlobServer azurite) : IClass
     }
 
     [Fact]
+    public async Task A_new_instance_reads_the_policy_blob_before_it_takes_requests()
+    {
+        await PublishAsync(PolicyDocuments.WithVersion("2026-12-01"));
+        await using var services = Services(BlobSettings());
+
+        await services.LoadPolicyAsync();
+
+        // No hosted service started: the first request already gets the published version.
+        Assert.Equal("2026-12-01", await PolicyVersionAnsweredAsync(services));
+    }
+
+    [Fact]
+    public async Task A_new_instance_starts_on_its_packaged_document_when_the_blob_is_missing_and_says_so()
+    {
+        await using var services = Services(BlobSettings());
+
+        await services.LoadPolicyAsync();
+
+        Assert.Equal(PolicyDocuments.ShippedVersion, await PolicyVersionAnsweredAsync(services));
+        var health = await PolicyHealthAsync(services);
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains($"its source {_container.Uri}/policy.json cannot be read", health.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_policy_blob_the_app_answers_its_packaged_document_and_polls_nothing()
     {
         await using var services = Services([]);
@@ -73,6 +93,13 @@ public sealed class PolicyBlobFunctionsTests(AzuriteBlobServer azurite) : IClass
         Assert.Empty(services.GetServices<IHostedService>().OfType<PolicyReloadService>());
         Assert.Equal(PolicyDocuments.ShippedVersion, await PolicyVersionAnsweredAsync(services));
     }
+
+    private Dictionary<string, string?> BlobSettings() => new()
+    {
+        ["Consent:Policy:Blob:ConnectionString"] = azurite.ConnectionString,
+        ["Consent:Policy:Blob:ContainerName"] = _container.Name,
+        ["Consent:Policy:Blob:PollInterval"] = "00:00:01",
+    };
 
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {

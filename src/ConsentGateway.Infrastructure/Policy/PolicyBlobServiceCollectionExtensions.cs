@@ -44,11 +44,12 @@ public static class PolicyBlobServiceCollectionExtensions
             .WithCredential(provider => provider.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(section))
             .ConfigureOptions(clientOptions =>
             {
-                // A failed poll is retried by the next one: a few short tries, not the SDK's minutes.
+                // A failed poll is retried by the next one: three short tries (about 15 s at worst, also the
+                // longest the first read can hold a start), not the SDK's minutes.
                 clientOptions.Retry.Mode = RetryMode.Fixed;
                 clientOptions.Retry.MaxRetries = 2;
                 clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+                clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
 
                 // Every instance asks every few seconds: a log line and a dependency span per HEAD would be noise.
                 clientOptions.Diagnostics.IsLoggingEnabled = false;
