@@ -35,9 +35,21 @@ var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var blobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 // Storage Blob Data Reader on the policy container only: the app reads the policy document and
 // never writes it (publishers hold Storage Blob Data Contributor, granted outside this template).
-// The same identity also holds Blob Data Owner on the account for the host (above), so this
-// assignment is the explicit grant of the policy read, not a limit on it (docs/functions.md).
 var blobDataReaderRoleId = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+
+// The Owner grant above would let the app write the policy too; this condition (Azure ABAC) keeps
+// every blob action that creates, changes or deletes a blob out of the policy container, so an app
+// that is taken over still cannot publish a policy. Reads there come from the Reader grant.
+var blobWriteActions = [
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/deleteBlobVersion/action'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/permanentDelete/action'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write'
+]
+var notABlobWrite = join(map(blobWriteActions, action => '!(ActionMatches{\'${action}\'})'), ' AND ')
+var outsideThePolicyContainer = '@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringNotEquals \'${policyContainerName}\''
 // No Storage Queue Data Contributor: the host uses AzureWebJobsStorage queues only for queue
 // triggers, blob triggers and Durable Functions, and this app has none of them (HTTP, Service Bus
 // and timer triggers only). Add the role here if such a trigger is ever added.
@@ -110,6 +122,8 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwnerRoleId)
+    conditionVersion: '2.0'
+    condition: '((${notABlobWrite}) OR (${outsideThePolicyContainer}))'
   }
 }
 

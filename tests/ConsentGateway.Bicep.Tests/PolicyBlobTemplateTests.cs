@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ConsentGateway.Infrastructure.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,10 +12,15 @@ namespace ConsentGateway.Bicep.Tests;
 /// app's identity with Storage Blob Data Reader on that container only, and app settings that point
 /// the app at exactly that container and pass the app's own start check.
 /// </summary>
-public sealed class PolicyBlobTemplateTests
+public sealed partial class PolicyBlobTemplateTests
 {
     private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
+    private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string Prefix = "Consent__Policy__Blob__";
+    private const string Blobs = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/";
+
+    // Every blob data action that creates, changes or deletes a blob (the Owner role's; HNS-only ones aside).
+    private static readonly string[] BlobWrites = ["add/action", "delete", "deleteBlobVersion/action", "permanentDelete/action", "tags/write", "write"];
 
     [Fact]
     public void The_policy_container_is_private_and_in_the_apps_storage_account()
@@ -39,6 +45,27 @@ public sealed class PolicyBlobTemplateTests
             "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('name'), 'default', parameters('policyContainerName'))]",
             reader["scope"]!.GetValue<string>());
         Assert.Equal("ServicePrincipal", reader["properties"]!["principalType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_hosts_blob_owner_grant_cannot_create_change_or_delete_a_blob_in_the_policy_container()
+    {
+        var owners = Bicep.Snapshot().Evaluated["predictedResources"]!.AsArray().OfType<JsonObject>()
+            .Where(r => r["type"]?.ToString() == "Microsoft.Authorization/roleAssignments"
+                && r["properties"]!["roleDefinitionId"]!.ToString().EndsWith(StorageBlobDataOwner, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var owner = Assert.Single(owners)["properties"]!;
+        Assert.Equal("2.0", owner["conditionVersion"]?.ToString());
+
+        // Allowed when the action is none of the writes, or when the blob is outside the policy container.
+        var condition = owner["condition"]!.ToString();
+        var shape = ConditionShape().Match(condition);
+        Assert.True(shape.Success, $"Unexpected condition: {condition}");
+        Assert.Equal("policy", shape.Groups["container"].Value);
+        var excluded = ActionMatch().Matches(shape.Groups["actions"].Value).Select(m => m.Groups[1].Value);
+        Assert.Equal(BlobWrites.Select(a => Blobs + a), excluded.Order(StringComparer.Ordinal));
+        // Reading is not excluded: the host reads its own containers, and the Reader grant covers the policy.
+        Assert.DoesNotContain(Blobs + "read", condition, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,4 +119,10 @@ public sealed class PolicyBlobTemplateTests
         Assert.True(settings.TryGetValue(name, out var entry), $"App setting {name} is missing.");
         return entry.Value!.GetValue<string>();
     }
+
+    [GeneratedRegex(@"^\(\((?<actions>!\(ActionMatches\{'[^']+'\}\)( AND !\(ActionMatches\{'[^']+'\}\))*)\) OR \(@Resource\[Microsoft\.Storage/storageAccounts/blobServices/containers:name\] StringNotEquals '(?<container>[^']+)'\)\)$")]
+    private static partial Regex ConditionShape();
+
+    [GeneratedRegex(@"ActionMatches\{'([^']+)'\}")]
+    private static partial Regex ActionMatch();
 }
