@@ -17,8 +17,8 @@ internal static class EffectExplanations
 
     public static string Explain(Facts facts)
     {
-        var partners = List(facts.Partners.Select(p => p.Name), "its partners");
-        var data = List(facts.Data.Select(d => Lower(d.Label)), "its data");
+        var partners = List(facts.Partners.Select(p => p.Name), "the partners of this partnership");
+        var data = List(facts.Data.Select(d => Lower(d.Label)), "its data items");
         var sentence = facts.Reason switch
         {
             ReasonCode.SettingNotApplicableInRegion =>
