@@ -6,8 +6,9 @@ cd "$(dirname "$0")"
 
 # Azurite (npm, pinned in package-lock.json): the Table Storage emulator the integration tests
 # start themselves, one per test project (tests/ConsentGateway.Testing/AzuriteServer.cs); and the
-# OpenAPI linters the API description's tests run (Redocly CLI, Spectral).
-if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral ]]; then
+# OpenAPI linters the API description's tests run (Redocly CLI, Spectral); axe-core, which the browser
+# tests inject into the settings page.
+if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral || ! -f node_modules/axe-core/axe.min.js ]]; then
   npm ci --no-audit --no-fund
 fi
 
