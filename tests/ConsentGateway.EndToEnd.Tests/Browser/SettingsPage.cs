@@ -19,7 +19,8 @@ internal sealed partial class SettingsPage
 
     public ILocator Status => Page.Locator("#status");
 
-    public ILocator Alert => Page.GetByRole(AriaRole.Alert);
+    /// <summary>The live region of errors (hidden while empty, so found by its id and role rather than in the accessibility tree).</summary>
+    public ILocator Alert => Page.Locator("#alert[role=alert]");
 
     public ILocator Partnerships => Page.Locator("article[data-partnership]");
 
