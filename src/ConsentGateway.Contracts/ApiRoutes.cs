@@ -11,6 +11,8 @@ public static class ApiRoutes
     public const string Account = "v1/accounts/{userId}";
     public const string Setting = "v1/accounts/{userId}/partner-sharing";
     public const string History = "v1/accounts/{userId}/partner-sharing/history";
+    public const string Effects = "v1/accounts/{userId}/partner-sharing/effects";
+    public const string Export = "v1/accounts/{userId}/export";
     public const string Device = "v1/devices/{adId}";
     public const string DeviceLink = "v1/devices/{adId}/accounts/{userId}";
     public const string Evaluate = "v1/evaluate";

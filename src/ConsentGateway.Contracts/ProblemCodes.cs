@@ -14,6 +14,7 @@ public static class ProblemCodes
     public const string SignedUpAtInFuture = "signed-up-at-in-future";
     public const string MissingField = "missing-field";
     public const string InvalidIfMatch = "invalid-if-match";
+    public const string InvalidNoticeVersion = "invalid-notice-version";
 
     // Bodies.
     public const string UnknownField = "unknown-field";
@@ -62,7 +63,7 @@ public static class ProblemCodes
     /// <summary>Every code above, once.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        InvalidUserId, InvalidDeviceId, InvalidCountry, InvalidSignedUpAt, SignedUpAtInFuture, MissingField, InvalidIfMatch,
+        InvalidUserId, InvalidDeviceId, InvalidCountry, InvalidSignedUpAt, SignedUpAtInFuture, MissingField, InvalidIfMatch, InvalidNoticeVersion,
         UnknownField, MalformedJson, UnsupportedMediaType, BodyTooLarge,
         MissingPartner, InvalidPartner, MissingSubject, MissingData, UnknownDataItem, InvalidRequestId, RepeatedHeader, EmptyBatch, MissingRequest, BatchTooLarge,
         MalformedConsistencyToken, ForgedConsistencyToken,

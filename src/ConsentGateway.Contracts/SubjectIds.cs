@@ -22,14 +22,10 @@ public static class SubjectIds
             return false;
         }
 
-        foreach (var c in id)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-' or ':'))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return id.AsSpan().IndexOfAnyExcept(IdCharacters) < 0;
     }
+
+    /// <summary>Letters, digits, '.', '_', '-' and ':': the characters of ids (and of notice versions).</summary>
+    internal static System.Buffers.SearchValues<char> IdCharacters { get; } =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:");
 }

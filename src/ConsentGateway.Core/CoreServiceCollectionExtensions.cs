@@ -1,6 +1,7 @@
 using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Effects;
 using ConsentGateway.Core.Evaluation;
 using ConsentGateway.Core.Policy;
 using ConsentGateway.Core.Projection;
@@ -30,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AccountsOptions>().Bind(configuration.GetSection(AccountsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>());
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<SettingEffectsService>();
         services.AddOptions<ConsistencyTokenOptions>().Bind(configuration.GetSection(ConsistencyTokenOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsistencyTokenOptions>, ConsistencyTokenOptionsValidator>());
         services.TryAddSingleton<ConsistencyTokens>();

@@ -38,6 +38,16 @@ public sealed class AccountFunctions(AccountEndpoints endpoints)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.History)] HttpRequest request, string userId) =>
         new ResultActionResult(await endpoints.GetHistoryAsync(request.HttpContext, userId));
 
+    [Function(nameof(GetPartnerSharingEffects))]
+    public async Task<IActionResult> GetPartnerSharingEffects(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Effects)] HttpRequest request, string userId) =>
+        new ResultActionResult(await endpoints.GetEffectsAsync(request.HttpContext, userId));
+
+    [Function(nameof(ExportAccount))]
+    public async Task<IActionResult> ExportAccount(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Export)] HttpRequest request, string userId) =>
+        new ResultActionResult(await endpoints.GetExportAsync(request.HttpContext, userId));
+
     [Function(nameof(PutDevice))]
     public async Task<IActionResult> PutDevice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ApiRoutes.Device)] HttpRequest request, string adId) =>

@@ -2,6 +2,7 @@ using ConsentGateway.Contracts;
 using ConsentGateway.Core;
 using ConsentGateway.Core.Accounts;
 using ConsentGateway.Core.Changes;
+using ConsentGateway.Core.Effects;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,8 +14,11 @@ namespace ConsentGateway.Http;
 /// The self-hosted server maps them as endpoints; the Functions app calls them from triggers.
 /// Every accepted write answers the consistency token of the version it gave its subject.
 /// </summary>
-public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens tokens)
+public sealed class AccountEndpoints(AccountService accounts, SettingEffectsService effects, ConsistencyTokens tokens)
 {
+    /// <summary>The export's answer is a file to save, under one name whatever the account (the id stays out of file names).</summary>
+    public const string ExportDisposition = "attachment; filename=\"consent-export.json\"";
+
     public async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ProblemHttpResult>> PutAccountAsync(HttpContext context, string userId)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -97,7 +101,7 @@ public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens 
 
         var channel = caller!.IsUser(userId) ? ChangeChannel.User : ChangeChannel.Service;
         // The setting's version is all a decision needs to reflect of this write.
-        var changed = await CallAsync(context, ct => accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, ct));
+        var changed = await CallAsync(context, ct => accounts.ChangeSettingAsync(userId, enabled, expectedVersion, channel, body.NoticeVersion, ct));
         return Setting(context, changed, view => tokens.Issue(SubjectKind.Account, userId, new SubjectVersion(0, view.Version)));
     }
 
@@ -115,8 +119,39 @@ public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens 
             return Problems.From(failure);
         }
 
-        var changes = outcome.Value!.Select(c => new HistoryEntry(c.Version, c.Enabled, c.At.UtcDateTime, ChannelName(c.Channel), c.PolicyVersion)).ToList();
-        return TypedResults.Ok(new HistoryResponse(userId, changes));
+        return TypedResults.Ok(new HistoryResponse(userId, [.. outcome.Value!.Select(AccountResponses.Entry)]));
+    }
+
+    /// <summary>What the setting does for the account now, as decisions answer it (ADR 11).</summary>
+    public async Task<Results<Ok<EffectsResponse>, ProblemHttpResult>> GetEffectsAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await CallAsync(context, ct => effects.GetEffectsAsync(userId, ct));
+        return outcome.Failure is { } failure ? Problems.From(failure) : TypedResults.Ok(AccountResponses.Effects(outcome.Value!));
+    }
+
+    /// <summary>Everything held about the account, as a file to keep (data subject access).</summary>
+    public async Task<Results<Ok<ExportResponse>, ProblemHttpResult>> GetExportAsync(HttpContext context, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await CallAsync(context, ct => effects.ExportAsync(userId, ct));
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        context.Response.Headers.ContentDisposition = ExportDisposition;
+        return TypedResults.Ok(AccountResponses.Export(outcome.Value!));
     }
 
     public async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ProblemHttpResult>> PutDeviceAsync(HttpContext context, string adId)
@@ -189,12 +224,10 @@ public sealed class AccountEndpoints(AccountService accounts, ConsistencyTokens 
 
         var view = outcome.Value!;
         context.Response.Headers.ETag = ETags.Of(view.Version);
-        return TypedResults.Ok(new SettingResponse(view.Enabled, view.IsDefault, view.Version, view.UpdatedAt?.UtcDateTime, tokenOf?.Invoke(view)));
+        return TypedResults.Ok(AccountResponses.Setting(view, tokenOf?.Invoke(view)));
     }
 
     // An account's facts changed (created, moved, deleted): its revision is what a decision must reflect.
     private string AccountToken(AccountRecord account) =>
         tokens.Issue(SubjectKind.Account, account.UserId, new SubjectVersion(account.Revision, 0));
-
-    private static string ChannelName(ChangeChannel channel) => channel == ChangeChannel.User ? "user" : "service";
 }

@@ -19,6 +19,8 @@ namespace ConsentGateway.Http;
 [JsonSerializable(typeof(SettingBody))]
 [JsonSerializable(typeof(SettingResponse))]
 [JsonSerializable(typeof(HistoryResponse))]
+[JsonSerializable(typeof(EffectsResponse))]
+[JsonSerializable(typeof(ExportResponse))]
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DeviceLinkResponse))]
 [JsonSerializable(typeof(EvaluateBody))]

@@ -50,7 +50,7 @@ public static class ConsentApi
 
         accounts.MapPut(ApiRoutes.Setting, (AccountEndpoints e, HttpContext c, string userId) => e.PutSettingAsync(c, userId))
             .WithName("PutPartnerSharing").WithTags(ApiTags.PartnerSharing).WithSummary("Grant or withdraw partner sharing; optional If-Match.")
-            .WithDescription("Every accepted change is a new version and a new history entry (`channel`: `user` when the user's own token made it, `service` otherwise). With `If-Match` the change applies only to that version (412 otherwise); without it a change that loses a race is retried on the fresh state.")
+            .WithDescription("Every accepted change is a new version and a new history entry (`channel`: `user` when the user's own token made it, `service` otherwise) with a new random `receiptId` (a UUID) for the user to keep; `noticeVersion` (optional: the version of the texts the user saw, e.g. the effects' `noticeVersion`; " + NoticeVersions.Rule + ") is recorded with it, and anything else there is a 400 `invalid-notice-version` that changes nothing. With `If-Match` the change applies only to that version (412 otherwise); without it a change that loses a race is retried on the fresh state.")
             .WithMetadata(AllowedCallers.Bearer(Scopes.User, Scopes.Accounts))
             .WithMetadata(new RequestHeader("If-Match", "Apply the change only to this version of the setting: its ETag as answered, e.g. \"3\", or `*` for any version.", "^(\\*|\"[0-9]+\")$", "\"0\""))
             .WithMetadata(new ResponseHeader(StatusCodes.Status200OK, "ETag", "The new version as a strong ETag, e.g. \"4\"."))
@@ -63,8 +63,21 @@ public static class ConsentApi
 
         accounts.MapGet(ApiRoutes.History, (AccountEndpoints e, HttpContext c, string userId) => e.GetHistoryAsync(c, userId))
             .WithName("GetPartnerSharingHistory").WithTags(ApiTags.PartnerSharing).WithSummary("Every accepted change, oldest first (proof of consent).")
-            .WithDescription("Each entry has the version, the value (`null` for the reset when the account was deleted), when, through which channel and under which policy version.")
+            .WithDescription("Each entry has the version, the value (`null` for the reset when the account was deleted), when, through which channel, under which policy version, its `receiptId` (`null` for entries written before receipts existed) and the `noticeVersion` the change gave (`null` when none).")
             .WithMetadata(AllowedCallers.Bearer(Scopes.User, Scopes.Accounts))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        accounts.MapGet(ApiRoutes.Effects, (AccountEndpoints e, HttpContext c, string userId) => e.GetEffectsAsync(c, userId))
+            .WithName("GetPartnerSharingEffects").WithTags(ApiTags.PartnerSharing).WithSummary("What the setting does for this account now, partnership by partnership.")
+            .WithDescription("One entry per partnership of the policy in force: whether the setting governs it in the account's region, whether its data may be shared now (`sharing`) and why (`reason`, as `/evaluate` answers it: the same evaluator on the same projection), a plain English `explanation`, the before-signup rule, the partners and the data items with the policy's texts. `setting.inEffect` is `false` while the last change is still reaching decisions (the entries may then still show the old answer). `noticeVersion` is the version of these texts: pass it back when changing the setting. A user's token reads only its own account (`sub`).")
+            .WithMetadata(AllowedCallers.Bearer(Scopes.User, Scopes.Accounts))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        accounts.MapGet(ApiRoutes.Export, (AccountEndpoints e, HttpContext c, string userId) => e.GetExportAsync(c, userId))
+            .WithName("ExportAccount").WithTags(ApiTags.Accounts).WithSummary("Everything held about this account, as a file (data subject access).")
+            .WithDescription("One JSON document: the account's facts, the setting, the whole history with receipts, the effects and the advertising ids of every linked device. Answered as an attachment (`consent-export.json`). A user's token reads only its own account (`sub`).")
+            .WithMetadata(AllowedCallers.Bearer(Scopes.User, Scopes.Accounts))
+            .WithMetadata(new ResponseHeader(StatusCodes.Status200OK, "Content-Disposition", "`" + AccountEndpoints.ExportDisposition + "`: save the answer as a file."))
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         accounts.MapPut(ApiRoutes.Device, (AccountEndpoints e, HttpContext c, string adId) => e.PutDeviceAsync(c, adId))

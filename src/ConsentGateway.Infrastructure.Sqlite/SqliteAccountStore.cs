@@ -78,11 +78,18 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         return Task.FromResult(_database.Read<IReadOnlyList<SettingChange>>(connection =>
         {
             var changes = new List<SettingChange>();
-            var command = connection.Command("SELECT version, enabled, at, channel, policy_version FROM setting_history WHERE user_id = $user ORDER BY version", ("$user", userId));
+            var command = connection.Command("SELECT version, enabled, at, channel, policy_version, receipt_id, notice_version FROM setting_history WHERE user_id = $user ORDER BY version", ("$user", userId));
             using var rows = command.ExecuteReader();
             while (rows.Read())
             {
-                changes.Add(new SettingChange(rows.GetInt64(0), rows.NullableBoolean(1), rows.Instant(2), ParseChannel(rows.GetString(3)), rows.GetString(4)));
+                changes.Add(new SettingChange(
+                    rows.GetInt64(0),
+                    rows.NullableBoolean(1),
+                    rows.Instant(2),
+                    ParseChannel(rows.GetString(3)),
+                    rows.GetString(4),
+                    rows.IsDBNull(5) ? null : ParseReceipt(rows.GetString(5)),
+                    rows.IsDBNull(6) ? null : rows.GetString(6)));
             }
 
             return changes;
@@ -167,8 +174,8 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
         ArgumentOutOfRangeException.ThrowIfNegative(change.Version, nameof(change));
         return connection.Execute(
             """
-            INSERT INTO setting_history (user_id, version, enabled, at, channel, policy_version)
-            VALUES ($user, $version, $enabled, $at, $channel, $policy)
+            INSERT INTO setting_history (user_id, version, enabled, at, channel, policy_version, receipt_id, notice_version)
+            VALUES ($user, $version, $enabled, $at, $channel, $policy, $receipt, $notice)
             ON CONFLICT DO NOTHING
             """,
             ("$user", userId),
@@ -176,8 +183,13 @@ public sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
             ("$enabled", change.Enabled),
             ("$at", SqliteCommands.Ticks(change.At)),
             ("$channel", ChannelName(change.Channel)),
-            ("$policy", change.PolicyVersion)) == 1;
+            ("$policy", change.PolicyVersion),
+            ("$receipt", change.ReceiptId?.ToString("D")),
+            ("$notice", change.NoticeVersion)) == 1;
     }
+
+    private static Guid ParseReceipt(string stored) =>
+        Guid.TryParseExact(stored, "D", out var receipt) ? receipt : throw new InvalidDataException("A stored 'setting_history' row has an invalid receipt id.");
 
     private static string ChannelName(ChangeChannel channel) => channel switch
     {

@@ -108,6 +108,14 @@ internal static class SqliteSchema
         ) STRICT;
         CREATE INDEX change_log_by_time ON change_log (appended_at);
         """,
+
+        // 4: receipts. Each history entry written from now on has a random receipt id (a UUID in
+        // its text form) and the version of the texts the user saw, when the client gave one;
+        // entries written before have neither (NULL), and are read back so.
+        """
+        ALTER TABLE setting_history ADD COLUMN receipt_id TEXT;
+        ALTER TABLE setting_history ADD COLUMN notice_version TEXT;
+        """,
     ];
 
     /// <summary>The schema version this program writes and reads.</summary>

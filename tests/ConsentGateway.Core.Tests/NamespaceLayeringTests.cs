@@ -10,7 +10,7 @@ namespace ConsentGateway.Core.Tests;
 public partial class NamespaceLayeringTests
 {
     // Lowest first. The root holds the shared result types (Outcome, Failure).
-    private static readonly string[] Layers = ["", "Policy", "Changes", "Accounts", "Projection", "Propagation", "Evaluation", "Impact"];
+    private static readonly string[] Layers = ["", "Policy", "Changes", "Accounts", "Projection", "Propagation", "Evaluation", "Impact", "Effects"];
 
     [Fact]
     public void Each_namespace_of_core_uses_only_namespaces_below_it()

@@ -113,6 +113,32 @@ public sealed class AccountFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Effects_and_the_export_are_answered_through_the_functions()
+    {
+        var service = Token("svc", Scopes.Accounts);
+        await InvokeAsync(c => _functions.PutAccount(c.Request, "fn-reader"), "PUT", service, """{"country":"DE","signedUpAt":"2022-01-01T00:00:00Z"}""");
+        var user = Token("fn-reader", Scopes.User);
+        var changed = await InvokeAsync(c => _functions.PutPartnerSharing(c.Request, "fn-reader"), "PUT", user, """{"enabled":true,"noticeVersion":"2020-04-06"}""");
+        var receipt = changed.Json.GetProperty("receiptId").GetString();
+
+        var effects = await InvokeAsync(c => _functions.GetPartnerSharingEffects(c.Request, "fn-reader"), "GET", user);
+        var export = await InvokeAsync(c => _functions.ExportAccount(c.Request, "fn-reader"), "GET", user);
+        var otherUser = await InvokeAsync(c => _functions.ExportAccount(c.Request, "fn-reader"), "GET", Token("someone-else", Scopes.User));
+
+        Assert.Equal(HttpStatusCode.OK, effects.Status);
+        Assert.Equal(("EEA_UK", 1L), (effects.Json.GetProperty("region").GetString(), effects.Json.GetProperty("setting").GetProperty("version").GetInt64()));
+
+        // Nothing projects here (Service Bus is a recorder): decisions do not know the account, and the effects say so.
+        Assert.False(effects.Json.GetProperty("setting").GetProperty("inEffect").GetBoolean());
+        Assert.All(effects.Json.GetProperty("partnerships").EnumerateArray(), p => Assert.Equal("UNKNOWN_ACCOUNT", p.GetProperty("reason").GetString()));
+
+        Assert.Equal(HttpStatusCode.OK, export.Status);
+        Assert.Equal("attachment; filename=\"consent-export.json\"", export.Headers.ContentDisposition.ToString());
+        Assert.Equal(receipt, Assert.Single(export.Json.GetProperty("history").EnumerateArray().ToList()).GetProperty("receiptId").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, otherUser.Status);
+    }
+
+    [Fact]
     public async Task Devices_are_registered_and_linked_through_the_functions()
     {
         var service = Token("svc", Scopes.Accounts);

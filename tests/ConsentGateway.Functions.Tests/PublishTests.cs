@@ -65,6 +65,8 @@ public sealed class PublishTests : IAsyncLifetime
             ["GetPartnerSharing"] = ("get", "v1/accounts/{userId}/partner-sharing"),
             ["PutPartnerSharing"] = ("put", "v1/accounts/{userId}/partner-sharing"),
             ["GetPartnerSharingHistory"] = ("get", "v1/accounts/{userId}/partner-sharing/history"),
+            ["GetPartnerSharingEffects"] = ("get", "v1/accounts/{userId}/partner-sharing/effects"),
+            ["ExportAccount"] = ("get", "v1/accounts/{userId}/export"),
             ["PutDevice"] = ("put", "v1/devices/{adId}"),
             ["PutDeviceLink"] = ("put", "v1/devices/{adId}/accounts/{userId}"),
             ["Evaluate"] = ("post", "v1/evaluate"),

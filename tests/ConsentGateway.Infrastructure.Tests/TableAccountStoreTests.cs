@@ -37,6 +37,30 @@ public sealed class TableAccountStoreTests(AzuriteServer azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_history_row_written_before_receipts_existed_reads_back_with_neither_a_receipt_nor_a_notice()
+    {
+        await _store.TryWriteAccountAsync(AccountStoreContract.NewAccount("u1", "DE"), null, Ct);
+
+        // The row as the store wrote it before receipts: no ReceiptId and no NoticeVersion property.
+        await _table.AddEntityAsync(new TableEntity("u1", "history|" + (long.MaxValue - 1).ToString("D19", CultureInfo.InvariantCulture))
+        {
+            ["Enabled"] = true,
+            ["At"] = DateTimeOffset.UnixEpoch,
+            ["Channel"] = "user",
+            ["PolicyVersion"] = "2020-04-06",
+        }, Ct);
+        var receipt = Guid.NewGuid();
+        Assert.True(await _store.TryAppendChangeAsync("u1", AccountStoreContract.Change(2) with { ReceiptId = receipt, NoticeVersion = "2020-04-06" }, Ct));
+
+        var history = await _store.GetHistoryAsync("u1", Ct);
+        Assert.Equal([(1L, null, null), (2L, receipt, "2020-04-06")], history.Select(c => (c.Version, c.ReceiptId, c.NoticeVersion)));
+
+        // What a receipt is stored as: a GUID property, next to the notice's string.
+        var row = (await _table.GetEntityAsync<TableEntity>("u1", "history|" + (long.MaxValue - 2).ToString("D19", CultureInfo.InvariantCulture), cancellationToken: Ct)).Value;
+        Assert.Equal((receipt, "2020-04-06"), (row.GetGuid("ReceiptId"), row.GetString("NoticeVersion")));
+    }
+
+    [Fact]
     public async Task The_partition_holds_the_account_row_then_the_links_then_the_history_newest_first()
     {
         long[] versions = [100, 9, 1, 1000, 10, 2, 99, 11, 101, 12345678901];

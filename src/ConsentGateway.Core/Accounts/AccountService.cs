@@ -116,7 +116,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             var now = time.GetUtcNow();
             var version = current.SettingVersion + 1;
             var next = current with { Deleted = true, Revision = current.Revision + 1, Setting = null, SettingVersion = version, SettingUpdatedAt = now };
-            var reset = new SettingChange(version, null, now, ChangeChannel.Service, policies.Current.Version);
+            var reset = new SettingChange(version, null, now, ChangeChannel.Service, policies.Current.Version, Guid.NewGuid());
             if (await accounts.TryWriteAccountAsync(next, reset, cancellationToken).ConfigureAwait(false) is { } written)
             {
                 _recent.Forget(userId);
@@ -143,18 +143,33 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
     /// <paramref name="expectedVersion"/> the change applies only to that version (else 412);
     /// without, a lost race is retried on the fresh state. Every accepted call is a new version.
     /// </summary>
-    public async Task<Outcome<SettingView>> ChangeSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, CancellationToken cancellationToken)
+    public Task<Outcome<SettingView>> ChangeSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, CancellationToken cancellationToken) =>
+        ChangeSettingAsync(userId, enabled, expectedVersion, channel, noticeVersion: null, cancellationToken);
+
+    /// <summary>
+    /// As the overload without a notice, recording <paramref name="noticeVersion"/> (the version
+    /// of the texts the user saw; <see cref="NoticeVersions"/>) with the change. Every accepted
+    /// change gets a new random receipt id, answered in the view and kept in the history.
+    /// </summary>
+    public async Task<Outcome<SettingView>> ChangeSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, string? noticeVersion, CancellationToken cancellationToken)
     {
         if (Identifiers.CheckUserId(userId) is { } invalidId)
         {
             return invalidId;
         }
 
-        return await AnnounceAsync(ChangeKind.Setting, userId, null, () => WriteSettingAsync(userId, enabled, expectedVersion, channel, cancellationToken), view => view.Version, cancellationToken).ConfigureAwait(false);
+        if (noticeVersion is not null && !NoticeVersions.IsValid(noticeVersion))
+        {
+            return Failure.Invalid(ProblemCodes.InvalidNoticeVersion, $"noticeVersion must be {NoticeVersions.Rule}, e.g. \"2020-04-06\".");
+        }
+
+        return await AnnounceAsync(ChangeKind.Setting, userId, null, () => WriteSettingAsync(userId, enabled, expectedVersion, channel, noticeVersion, cancellationToken), view => view.Version, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Outcome<SettingView>> WriteSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, CancellationToken cancellationToken)
+    private async Task<Outcome<SettingView>> WriteSettingAsync(string userId, bool enabled, long? expectedVersion, ChangeChannel channel, string? noticeVersion, CancellationToken cancellationToken)
     {
+        // One receipt per accepted call, whichever attempt lands.
+        var receiptId = Guid.NewGuid();
         using var accountLock = await _accountLocks.AcquireAsync(userId, cancellationToken).ConfigureAwait(false);
         var current = _recent.Get(userId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -179,12 +194,12 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
             }
 
             var now = time.GetUtcNow();
-            var change = new SettingChange(current.SettingVersion + 1, enabled, now, channel, policies.Current.Version);
+            var change = new SettingChange(current.SettingVersion + 1, enabled, now, channel, policies.Current.Version, receiptId, noticeVersion);
             if (await accounts.TryAppendChangeAsync(userId, change, cancellationToken).ConfigureAwait(false))
             {
                 var written = current with { Setting = enabled, SettingVersion = change.Version, SettingUpdatedAt = now };
                 _recent.Remember(userId, written);
-                return ViewOf(written);
+                return ViewOf(written) with { ReceiptId = receiptId, NoticeVersion = noticeVersion };
             }
 
             // Another writer took this version: read again; If-Match is then checked on the fresh state.
@@ -313,8 +328,7 @@ public sealed class AccountService(IAccountStore accounts, IDeviceStore devices,
     private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         attempt == 0 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(attempt, 4 * attempt), cancellationToken);
 
-    private SettingView ViewOf(AccountRecord account) =>
-        new(account.Setting ?? policies.Current.DefaultSettingFor(account.Country), account.Setting is null, account.SettingVersion, account.Setting is null ? null : account.SettingUpdatedAt);
+    private SettingView ViewOf(AccountRecord account) => SettingView.Of(account, policies.Current);
 
     private static Failure Stale(long currentVersion) =>
         new(FailureKind.PreconditionFailed, ProblemCodes.VersionMismatch, $"The setting is no longer at the version given in If-Match; it is at version {currentVersion} or later. Read it again.");

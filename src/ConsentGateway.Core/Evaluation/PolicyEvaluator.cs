@@ -48,6 +48,19 @@ public static class PolicyEvaluator
             : new Decision(policy, partnership, DataSet.Empty, outside, ReasonCode.DataNotInPartnership, governed, answer.Reasons.First, neverShared, reasons, answer.ConsentVersion);
     }
 
+    /// <summary>
+    /// What a controller or advertiser of <paramref name="partnership"/> gets for the subject's
+    /// data of that partnership: the part of <see cref="Evaluate"/> that the subject decides, asked
+    /// of a partnership as a whole (what the setting does for an account; ADR 11).
+    /// </summary>
+    public static PartnershipAnswer EvaluatePartnership(CompiledPolicy policy, Partnership partnership, CountryCode requestCountry, scoped in SubjectFacts subject)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(partnership);
+        var answer = SubjectAnswer.For(policy, partnership, requestCountry, subject);
+        return new PartnershipAnswer(answer.Allowed, answer.Reasons, answer.ConsentVersion);
+    }
+
     // No via, or a via that is a known processor of the recipient's own partnership.
     private static bool IsProcessorOf(PartnerRef via, Partnership partnership) =>
         !via.IsGiven || (via.Partner is { Role: PartnerRole.Processor } processor && processor.Partnership == partnership);

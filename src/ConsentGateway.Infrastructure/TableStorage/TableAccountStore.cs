@@ -18,6 +18,8 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
     private const string At = nameof(SettingChange.At);
     private const string Channel = nameof(SettingChange.Channel);
     private const string PolicyVersion = nameof(SettingChange.PolicyVersion);
+    private const string ReceiptId = nameof(SettingChange.ReceiptId);
+    private const string NoticeVersion = nameof(SettingChange.NoticeVersion);
     private const string LinkedAt = "LinkedAt";
     private const string UserChannel = "user";
     private const string ServiceChannel = "service";
@@ -180,6 +182,17 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
             row[Enabled] = enabled;
         }
 
+        // Rows written before receipts existed have neither property, and read back without them.
+        if (change.ReceiptId is { } receipt)
+        {
+            row[ReceiptId] = receipt;
+        }
+
+        if (change.NoticeVersion is { } notice)
+        {
+            row[NoticeVersion] = notice;
+        }
+
         return row;
     }
 
@@ -194,5 +207,7 @@ public sealed class TableAccountStore(TableClient table) : IAccountStore
                 ServiceChannel => ChangeChannel.Service,
                 _ => throw TableRows.Invalid(row, Channel),
             },
-            row.GetRequiredString(PolicyVersion));
+            row.GetRequiredString(PolicyVersion),
+            row.GetGuid(ReceiptId),
+            row.GetString(NoticeVersion));
 }

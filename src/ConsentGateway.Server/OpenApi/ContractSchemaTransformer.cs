@@ -50,6 +50,16 @@ internal sealed class ContractSchemaTransformer : IOpenApiDocumentTransformer
     private static Dictionary<string, Func<OpenApiSchema>> Describe(OpenApiDocument document)
     {
         IOpenApiSchema Ref(string name) => new OpenApiSchemaReference(name, document);
+        OpenApiSchema noticeVersion(string description) => new()
+        {
+            Type = JsonSchemaType.String,
+            Pattern = NoticeVersions.Pattern,
+            MinLength = 1,
+            MaxLength = NoticeVersions.MaxLength,
+            Description = description + " " + char.ToUpperInvariant(NoticeVersions.Rule[0]) + NoticeVersions.Rule[1..] + ".",
+            Examples = ["2020-04-06"],
+        };
+        var receiptId = Uuid("The change's receipt: a random id given when it was accepted, the same in the history for ever.");
         var consistencyToken = Token("The consistency token of this write: pass it back with an evaluation (`consistency.atLeastAsFresh`, `X-Consent-At-Least-As-Fresh`) for an answer that reflects at least this write.");
         return new(StringComparer.Ordinal)
         {
@@ -75,7 +85,11 @@ internal sealed class ContractSchemaTransformer : IOpenApiDocumentTransformer
             [nameof(SettingBody)] = () => Request(
                 "The new value of the setting.",
                 ApiExamples.SettingBody,
-                new() { ["enabled"] = Boolean("`true` grants partner sharing, `false` withdraws it.") },
+                new()
+                {
+                    ["enabled"] = Boolean("`true` grants partner sharing, `false` withdraws it."),
+                    ["noticeVersion"] = noticeVersion("The version of the texts the user saw when making the change (the effects' `noticeVersion`), recorded with it."),
+                },
                 "enabled"),
             [nameof(SettingResponse)] = () => Response(
                 "The partner-sharing setting of an account. The answer of a change carries its consistency token; a read has none.",
@@ -86,8 +100,10 @@ internal sealed class ContractSchemaTransformer : IOpenApiDocumentTransformer
                     ["version"] = Integer("The setting's version (its ETag): 0 while never set, one more for each accepted change.", 0),
                     ["updatedAt"] = OrNull(Instant("When it was last changed (UTC); null while never set.")),
                     ["consistencyToken"] = consistencyToken,
+                    ["receiptId"] = receiptId,
+                    ["noticeVersion"] = noticeVersion("The notice version the change gave."),
                 },
-                optional: ["consistencyToken"]),
+                optional: ["consistencyToken", "receiptId", "noticeVersion"]),
             [nameof(HistoryEntry)] = () => Response(
                 "One accepted change of the setting.",
                 new()
@@ -97,6 +113,8 @@ internal sealed class ContractSchemaTransformer : IOpenApiDocumentTransformer
                     ["at"] = Instant("When the change was accepted (UTC)."),
                     ["channel"] = OneOf(["user", "service"], "`user` when the user's own token made it, `service` otherwise."),
                     ["policyVersion"] = Text("The policy version in force when it was made.", "2020-04-06"),
+                    ["receiptId"] = OrNull(Uuid("The change's receipt, as the change's answer gave it; null for a change accepted before receipts existed.")),
+                    ["noticeVersion"] = OrNull(noticeVersion("The version of the texts the user saw, as the change gave it; null when it gave none.")),
                 }),
             [nameof(HistoryResponse)] = () => Response(
                 "Every accepted change of an account's setting, oldest first: the proof of consent.",
@@ -104,6 +122,82 @@ internal sealed class ContractSchemaTransformer : IOpenApiDocumentTransformer
                 {
                     ["userId"] = Id("The account's id.", "alice"),
                     ["changes"] = ArrayOf(Ref(nameof(HistoryEntry)), "The changes, oldest first."),
+                }),
+            [nameof(EffectsSettingResponse)] = () => Response(
+                "The stored setting, and whether decisions already read it.",
+                new()
+                {
+                    ["enabled"] = Boolean("Whether partner sharing is allowed (the stored value, or the region's default)."),
+                    ["isDefault"] = Boolean("Nobody has set it yet."),
+                    ["version"] = Integer("The setting's version (its ETag).", 0),
+                    ["inEffect"] = Boolean("`true` when the projection that decisions read holds this version of the setting or a newer one; `false` while the change is still reaching decisions (\"saved — applying\")."),
+                }),
+            [nameof(EffectPartnerResponse)] = () => Response(
+                "A partner of the partnership.",
+                new()
+                {
+                    ["id"] = Id("The partner's id, as evaluations name it.", "google"),
+                    ["name"] = Text("Its name for people, from the policy's texts.", "Google"),
+                    ["role"] = OneOf(["controller", "advertiser", "processor"], "`controller` and `advertiser` are third parties governed by the setting; a `processor` acts for the company and is not."),
+                    ["privacyPolicyUrl"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = "The partner's own privacy policy (https), when the policy links one.", Examples = ["https://policies.google.com/privacy"] },
+                },
+                optional: ["privacyPolicyUrl"]),
+            [nameof(EffectDataItemResponse)] = () => Response(
+                "A data item of the partnership.",
+                new()
+                {
+                    ["id"] = Text("The data item, as evaluations name it.", "ip_address"),
+                    ["label"] = Text("What it is, for people, from the policy's texts.", "IP address"),
+                }),
+            [nameof(PartnershipEffectResponse)] = () => Response(
+                "What decisions answer now for one partnership's data about the account, and why.",
+                new()
+                {
+                    ["id"] = Text("The partnership's id.", "ad-platforms"),
+                    ["title"] = Text("Its title for people, from the policy's texts."),
+                    ["description"] = Text("Its description for people, from the policy's texts."),
+                    ["governedBySetting"] = Boolean("The setting governs the partnership in the account's region (its `settingScope`)."),
+                    ["sharing"] = OneOf(EffectValues.Sharing, "Whether its controllers and advertisers may get the partnership's data about the account now, as `/evaluate` answers them."),
+                    ["reason"] = OneOf(ReasonCodes.Decision, "The reason code `/evaluate` answers for that data."),
+                    ["explanation"] = Text("One or two plain English sentences: what happens to this account's data for this partnership now and why."),
+                    ["beforeSignup"] = OneOf(EffectValues.BeforeSignup, "The partnership's rule for a device used before signing up, where the setting governs."),
+                    ["partners"] = ArrayOf(Ref(nameof(EffectPartnerResponse)), "Every partner of the partnership."),
+                    ["data"] = ArrayOf(Ref(nameof(EffectDataItemResponse)), "The partnership's data items."),
+                }),
+            [nameof(EffectsResponse)] = () => Response(
+                "What the setting does for the account now, one entry per partnership of the policy in force.",
+                new()
+                {
+                    ["userId"] = Id("The account's id.", "alice"),
+                    ["policyVersion"] = Text("The policy in force the answer was computed under.", "2020-04-06"),
+                    ["noticeVersion"] = noticeVersion("The version of these texts: pass it back as `noticeVersion` when changing the setting."),
+                    ["country"] = Country("The account's country."),
+                    ["region"] = Text("The policy region that contains the country, or `*` when none does.", "EEA_UK"),
+                    ["signedUpAt"] = Instant("When the account signed up (UTC)."),
+                    ["setting"] = Ref(nameof(EffectsSettingResponse)),
+                    ["partnerships"] = ArrayOf(Ref(nameof(PartnershipEffectResponse)), "The partnerships, in the policy's order."),
+                }),
+            [nameof(ExportAccountResponse)] = () => Response(
+                "The account's facts.",
+                new()
+                {
+                    ["country"] = Country("The account's country."),
+                    ["signedUpAt"] = Instant("When it signed up (UTC)."),
+                }),
+            [nameof(ExportDeviceResponse)] = () => Response(
+                "A device linked to the account.",
+                new() { ["adId"] = Id("The device's advertising id.", "6D92078A-8246-4BA4-AE5B-76104861E7DC") }),
+            [nameof(ExportResponse)] = () => Response(
+                "Everything the gateway holds about the account (data subject access).",
+                new()
+                {
+                    ["exportedAt"] = Instant("When the export was read (UTC)."),
+                    ["userId"] = Id("The account's id.", "alice"),
+                    ["account"] = Ref(nameof(ExportAccountResponse)),
+                    ["setting"] = Ref(nameof(SettingResponse)),
+                    ["history"] = ArrayOf(Ref(nameof(HistoryEntry)), "Every accepted change of the setting, oldest first, with its receipt."),
+                    ["effects"] = Ref(nameof(EffectsResponse)),
+                    ["devices"] = ArrayOf(Ref(nameof(ExportDeviceResponse)), "Every device linked to the account, in ordinal order of the advertising ids."),
                 }),
             [nameof(DeviceResponse)] = () => Response(
                 "A registered device, with the consistency token of the registration.",

@@ -21,6 +21,7 @@ internal static class ProblemCatalog
         (ProblemCodes.SignedUpAtInFuture, 400, "`signedUpAt` is in the future"),
         (ProblemCodes.MissingField, 400, "a required member is missing (`enabled`)"),
         (ProblemCodes.InvalidIfMatch, 400, "`If-Match` is not one version ETag or `*`"),
+        (ProblemCodes.InvalidNoticeVersion, 400, "`noticeVersion` is not 1–64 of `A–Z a–z 0–9 . _ - :`"),
         (ProblemCodes.UnknownField, 400, "the body has a property the endpoint does not know"),
         (ProblemCodes.MalformedJson, 400, "the body is not valid JSON for the endpoint (or repeats a property)"),
         (ProblemCodes.UnsupportedMediaType, 415, "the body is not `application/json`"),

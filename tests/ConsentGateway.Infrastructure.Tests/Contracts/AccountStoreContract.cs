@@ -445,6 +445,35 @@ public abstract class AccountStoreContract(IStoreHarness harness)
         Assert.Equal(created!.ConcurrencyToken, (await Store.FindAsync("u1", Ct))!.ConcurrencyToken);
     }
 
+    [Fact]
+    public async Task Receipts_and_notice_versions_round_trip_and_a_change_without_them_reads_back_without_them()
+    {
+        await Store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var withNotice = new SettingChange(1, true, Now, ChangeChannel.User, "p1", Guid.NewGuid(), "2020-04-06");
+        var withoutNotice = new SettingChange(2, false, Now.AddSeconds(1), ChangeChannel.Service, "p1", Guid.NewGuid());
+        var beforeReceipts = new SettingChange(3, true, Now.AddSeconds(2), ChangeChannel.User, "p1");
+
+        foreach (var change in new[] { withNotice, withoutNotice, beforeReceipts })
+        {
+            Assert.True(await Store.TryAppendChangeAsync("u1", change, Ct));
+        }
+
+        var history = await Store.GetHistoryAsync("u1", Ct);
+        Assert.Equal([withNotice, withoutNotice, beforeReceipts], history);
+        Assert.Equal([(withNotice.ReceiptId, "2020-04-06"), (withoutNotice.ReceiptId, null), (null, null)], history.Select(c => (c.ReceiptId, c.NoticeVersion)));
+    }
+
+    [Fact]
+    public async Task The_reset_written_with_the_account_keeps_its_receipt()
+    {
+        var created = await Store.TryWriteAccountAsync(NewAccount("u1", "DE"), null, Ct);
+        var reset = new SettingChange(1, null, Now, ChangeChannel.Service, "p1", Guid.NewGuid());
+
+        Assert.NotNull(await Store.TryWriteAccountAsync(created! with { Revision = 2, Deleted = true }, reset, Ct));
+
+        Assert.Equal(reset.ReceiptId, Assert.Single(await Store.GetHistoryAsync("u1", Ct)).ReceiptId);
+    }
+
     /// <summary>Stores account u1 with one change (version 1, enabling) and returns the change and the account as read then.</summary>
     private async Task<(SettingChange First, AccountRecord Account)> WriteAccountWithAFirstChangeAsync()
     {

@@ -43,9 +43,10 @@ public sealed class SqliteDatabaseTests : IDisposable
             }
         }
 
-        // What version 1 was: the same tables without row_versions (and the change log of version 3).
+        // What version 1 was: the same tables without row_versions (and the change log of version 3, the receipts of 4).
         Execute("DROP TABLE row_versions");
         Execute("DROP TABLE change_log");
+        DropReceipts();
         Execute("PRAGMA user_version = 1");
 
         await using (var migrated = SqliteDatabase.Open(_path))
@@ -69,8 +70,9 @@ public sealed class SqliteDatabaseTests : IDisposable
             Assert.NotNull(await new SqliteProjectionStore(database).TryPutAccountAsync(AccountProjection.From(written!), null, Ct));
         }
 
-        // What version 2 was: the same tables without the change log (its index goes with it).
+        // What version 2 was: the same tables without the change log (its index goes with it) and the receipts.
         Execute("DROP TABLE change_log");
+        DropReceipts();
         Execute("PRAGMA user_version = 2");
         Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'change_log'"));
 
@@ -88,8 +90,43 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         Assert.Equal((long)SqliteSchema.CurrentVersion, Pragma("user_version"));
-        Assert.Equal(3L, Pragma("user_version"));
         Assert.Equal(1L, Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'change_log_by_time'"));
+    }
+
+    [Fact]
+    public async Task A_file_of_schema_version_3_gets_receipts_and_its_history_reads_back_without_them()
+    {
+        var before = new SettingChange(1, true, new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero), ChangeChannel.User, "2020-04-06");
+        await using (var database = SqliteDatabase.Open(_path))
+        {
+            var accounts = new SqliteAccountStore(database);
+            await accounts.TryWriteAccountAsync(NewAccount("kept"), null, Ct);
+            Assert.True(await accounts.TryAppendChangeAsync("kept", before, Ct));
+        }
+
+        // What version 3 was: setting_history without the receipt's and the notice's columns.
+        DropReceipts();
+        Execute("PRAGMA user_version = 3");
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM pragma_table_info('setting_history') WHERE name IN ('receipt_id', 'notice_version')"));
+
+        var receipt = Guid.NewGuid();
+        await using (var migrated = SqliteDatabase.Open(_path))
+        {
+            var accounts = new SqliteAccountStore(migrated);
+            Assert.True(await accounts.TryAppendChangeAsync("kept", before with { Version = 2, ReceiptId = receipt, NoticeVersion = "2020-04-06" }, Ct));
+            Assert.Equal(
+                [(1L, null, null), (2L, receipt, "2020-04-06")],
+                (await accounts.GetHistoryAsync("kept", Ct)).Select(c => (c.Version, c.ReceiptId, c.NoticeVersion)));
+        }
+
+        Assert.Equal((long)SqliteSchema.CurrentVersion, Pragma("user_version"));
+    }
+
+    // Schema 4 added these two columns to setting_history.
+    private void DropReceipts()
+    {
+        Execute("ALTER TABLE setting_history DROP COLUMN receipt_id");
+        Execute("ALTER TABLE setting_history DROP COLUMN notice_version");
     }
 
     [Fact]
