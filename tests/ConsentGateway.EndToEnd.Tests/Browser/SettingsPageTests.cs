@@ -48,8 +48,9 @@ public partial class SettingsPageTests(GatewayServer server, HeadlessChromium ch
         await AssertAgreesWithEvaluateAsync(page, userId, first.ConsistencyToken);
         await CheckStateAsync(page, account + "-in-effect");
 
-        // By keyboard: the switch is the page's first stop, and Space toggles it.
-        await page.Page.EvaluateAsync("() => document.activeElement?.blur()");
+        // By keyboard: from the page's heading (where a click leaves the focus starting point) the switch is the first stop, and Space toggles it.
+        await page.Page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Level = 1 }).ClickAsync();
+        await Assertions.Expect(page.Switch).Not.ToBeFocusedAsync();
         await page.Page.Keyboard.PressAsync("Tab");
         await Assertions.Expect(page.Switch).ToBeFocusedAsync();
         var second = await SaveAsync(page, () => page.Page.Keyboard.PressAsync("Space"));
