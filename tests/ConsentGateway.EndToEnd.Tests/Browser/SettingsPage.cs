@@ -27,7 +27,7 @@ internal sealed partial class SettingsPage
     /// <summary>Opens <c>/account/privacy</c> as an app links to it: the token in the fragment (none when null).</summary>
     public static async Task<SettingsPage> OpenAsync(HeadlessChromium chromium, Uri server, string? token)
     {
-        var page = new SettingsPage(await chromium.NewPageAsync());
+        var page = new SettingsPage(await chromium.NewPageAsync(width: 1000, height: 800));
         page.Page.Request += (_, request) => page.Requests.Enqueue(request);
         var url = new Uri(server, "/account/privacy") + (token is null ? string.Empty : "#access_token=" + token);
         await page.Page.GotoAsync(url);
