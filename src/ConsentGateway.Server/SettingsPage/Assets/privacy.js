@@ -149,7 +149,7 @@ async function load() {
         setStatus('In effect: decisions about your data follow this setting.', true);
       } else {
         setStatus('Your last change is being applied…');
-        follow(described.setting.version, current);
+        follow(described.setting.version, current, 'In effect: decisions about your data now follow this setting.');
       }
     }
     ui.loading.hidden = true;
@@ -198,15 +198,15 @@ async function save(enabled) {
     setStatus('Saved — applying…');
     refreshHistory();
     if (effects) {
-      await follow(saved.version, change);
+      await follow(saved.version, change, 'Saved — in effect: decisions about your data now follow this setting.');
     } else {
       setStatus('Saved.');
     }
   }
 }
 
-/** Polls the effects until the setting's version is the one decisions read, then shows them and says so. */
-async function follow(version, current) {
+/** Polls the effects until the setting's version is the one decisions read, then shows them and says so (done). */
+async function follow(version, current, done) {
   for (let wait = 200; current === generation; wait = Math.min(wait * 2, 2000)) {
     try {
       const latest = (await read('GET', '/partner-sharing/effects')).body;
@@ -215,7 +215,7 @@ async function follow(version, current) {
       }
       if (latest.setting.version >= version && latest.setting.inEffect) {
         showEffects(latest);
-        setStatus('Saved — in effect: decisions about your data now follow this setting.', true);
+        setStatus(done, true);
         return;
       }
     } catch (error) {
