@@ -54,7 +54,13 @@ public class SettingsPageEmbeddingTests(GatewayServer server, HeadlessChromium c
         await using var app = await StartAppAsync(() => frameSource);
         var page = await chromium.NewPageAsync();
         var refused = new TaskCompletionSource<string>();
-        page.Console += (_, message) => refused.TrySetResult(message.Text);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("frame-ancestors", StringComparison.Ordinal))
+            {
+                refused.TrySetResult(message.Text);
+            }
+        };
         await page.GotoAsync(Origin(app));
 
         // The browser fetched the page, then refused to show it in the frame.

@@ -62,18 +62,29 @@ public partial class SettingsPageTests(GatewayServer server, HeadlessChromium ch
         await CheckStateAsync(page, account + "-switched-back");
     }
 
-    [Fact]
-    public async Task An_expired_token_is_told_to_go_back_to_the_app_and_changes_nothing()
+    [Theory]
+    [InlineData("expired-token", "Your sign-in for this page has expired or is not valid.")]
+    [InlineData("forged-token", "Your sign-in for this page has expired or is not valid.")]
+    [InlineData("token-without-scope", "Your sign-in does not let this page show these settings.")]
+    [InlineData("unknown-account", "Your settings could not be loaded: no account was found for your sign-in.")]
+    public async Task A_token_the_api_refuses_is_told_to_go_back_to_the_app_and_changes_nothing(string kind, string told)
     {
         var userId = await server.CreateAccountAsync("DE", SignedUpAfterCutoff);
-        var page = await SettingsPage.OpenAsync(chromium, server.BaseAddress, server.ExpiredUserToken(userId));
+        var token = kind switch
+        {
+            "expired-token" => server.ExpiredUserToken(userId),
+            "forged-token" => DevTokens.Create(new AuthOptions { Issuer = GatewayServer.Issuer, Audience = GatewayServer.Audience, SigningKey = new string('x', 48) }, userId, [Scopes.User], TimeSpan.FromMinutes(10)),
+            "token-without-scope" => server.Token(userId),
+            _ => server.Token("nobody-" + Guid.NewGuid().ToString("N"), Scopes.User),
+        };
+        var page = await SettingsPage.OpenAsync(chromium, server.BaseAddress, token);
 
-        await Assertions.Expect(page.Alert).ToContainTextAsync("Your sign-in for this page has expired or is not valid.");
+        await Assertions.Expect(page.Alert).ToContainTextAsync(told);
         await Assertions.Expect(page.Alert).ToContainTextAsync("Go back to the app and open your privacy settings again.");
         await Assertions.Expect(page.Switch).ToBeHiddenAsync();
         Assert.DoesNotContain(page.Requests, request => request.Method != "GET");
         Assert.Empty((await server.HistoryAsync(userId)).Changes);
-        await CheckStateAsync(page, "expired-token");
+        await CheckStateAsync(page, kind);
     }
 
     [Fact]

@@ -343,7 +343,7 @@ function showError(error, action) {
       return;
     case 403:
       endSession();
-      showAlert(['This page can only show the settings of the account you are signed in with.', 'Go back to the app and open your privacy settings again.']);
+      showAlert(['Your sign-in does not let this page show these settings.', 'Go back to the app and open your privacy settings again.']);
       return;
     case 404:
       showAlert([`${what}: no account was found for your sign-in.`, 'Go back to the app and open your privacy settings again.']);
