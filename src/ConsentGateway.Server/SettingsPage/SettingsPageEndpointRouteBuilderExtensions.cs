@@ -34,7 +34,7 @@ public static class SettingsPageEndpointRouteBuilderExtensions
         $"frame-ancestors {options.FrameAncestors}; require-trusted-types-for 'script'";
 
     private static void Map(RouteGroupBuilder page, string path, SettingsPageAsset asset, string policy) =>
-        page.MapGet(path, (HttpContext context) =>
+        page.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
         {
             var headers = context.Response.Headers;
             headers.ContentSecurityPolicy = policy;

@@ -31,6 +31,10 @@ public class SettingsPageHeadersTests(GatewayServer server) : IClassFixture<Gate
         Assert.True(response.Headers.CacheControl!.NoCache);
         Assert.False(response.Headers.Contains("Set-Cookie"));
 
+        using var headRequest = new HttpRequestMessage(HttpMethod.Head, path);
+        using var head = await client.SendAsync(headRequest);
+        Assert.Equal((HttpStatusCode.OK, response.Headers.ETag), (head.StatusCode, head.Headers.ETag));
+
         // An unchanged file costs a 304 on the next load.
         using var again = new HttpRequestMessage(HttpMethod.Get, path);
         again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
