@@ -236,7 +236,7 @@ public partial class SettingsPageTests(GatewayServer server, HeadlessChromium ch
         Assert.Equal(changes, history.GetArrayLength());
         var last = history[changes - 1];
         Assert.Equal((enabled, "user", saved.ReceiptId, shownVersion), (last.GetProperty("enabled").GetBoolean(), last.GetProperty("channel").GetString(), last.GetProperty("receiptId").GetString(), last.GetProperty("noticeVersion").GetString()));
-        await Assertions.Expect(page.Page.Locator("#history tbody tr").First).ToContainTextAsync(saved.ReceiptId);
+        await Assertions.Expect(page.Page.Locator("#history li").First).ToContainTextAsync(saved.ReceiptId);
     }
 
     /// <summary>

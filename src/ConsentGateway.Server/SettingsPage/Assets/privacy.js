@@ -262,9 +262,9 @@ function showSetting(setting, etag) {
 
 function showEffects(answer) {
   effects = answer;
-  const where = answer.region === 'EEA_UK' ? ' The rules for the European Economic Area and the United Kingdom apply to it.' : '';
+  const where = answer.region === 'EEA_UK' ? ' The rules for the European Economic Area and the United Kingdom apply to your account.' : '';
   const nodes = [
-    el('p', {}, `Your account is registered in ${countryName(answer.country)} and you signed up on `, time(answer.signedUpAt, longDate), `.${where}`),
+    el('p', {}, `Country of your account: ${countryName(answer.country)}. You signed up on `, time(answer.signedUpAt, longDate), `.${where}`),
   ];
   if (answer.setting.isDefault) {
     nodes.push(el('p', { class: 'note' }, `You have not changed this setting: ${answer.setting.enabled ? 'on' : 'off'} is the default where you live.`));
@@ -312,15 +312,15 @@ function showHistory(answer) {
     ui.history.replaceChildren(el('p', {}, 'No changes yet: the default for your region applies.'));
     return;
   }
-  ui.history.replaceChildren(el('table', {},
-    el('caption', { class: 'note' }, 'Every change of this setting, newest first. The receipt identifies a change if you ever need to prove it.'),
-    el('thead', {}, el('tr', {}, ...['When', 'Setting', 'Changed by', 'Receipt', 'Notice version'].map(name => el('th', { scope: 'col' }, name)))),
-    el('tbody', {}, ...changes.map(change => el('tr', {},
-      el('td', {}, time(change.at, dateTime)),
-      el('td', {}, change.enabled === null ? 'Reset to the default (account deleted)' : change.enabled ? 'On' : 'Off'),
-      el('td', {}, change.channel === 'user' ? 'You' : 'Our service'),
-      el('td', {}, change.receiptId ? el('code', {}, change.receiptId) : 'None (before receipts)'),
-      el('td', {}, change.noticeVersion ?? '—'))))));
+  // A list rather than a table: it stays readable on a phone and in a narrow iframe.
+  ui.history.replaceChildren(
+    el('p', { class: 'note' }, 'Every change of this setting, newest first. A receipt identifies a change if you ever need to prove it.'),
+    el('ol', { class: 'changes' }, ...changes.map(change => el('li', {},
+      el('strong', {}, change.enabled === null ? 'Reset to the default (account deleted)' : change.enabled ? 'On' : 'Off'),
+      ' — ', time(change.at, dateTime), change.channel === 'user' ? ', by you' : ', by our service',
+      el('br', {}),
+      change.receiptId ? el('span', {}, 'Receipt ', el('code', {}, change.receiptId)) : 'No receipt (made before receipts existed)',
+      change.noticeVersion ? ` · notice version ${change.noticeVersion}` : null))));
 }
 
 function setStatus(text, inEffect = false) {
