@@ -105,54 +105,20 @@ public sealed class AccountEndpoints(AccountService accounts, SettingEffectsServ
         return Setting(context, changed, view => tokens.Issue(SubjectKind.Account, userId, new SubjectVersion(0, view.Version)));
     }
 
-    public async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistoryAsync(HttpContext context, string userId)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
-        {
-            return denied;
-        }
-
-        var outcome = await CallAsync(context, ct => accounts.GetHistoryAsync(userId, ct));
-        if (outcome.Failure is { } failure)
-        {
-            return Problems.From(failure);
-        }
-
-        return TypedResults.Ok(new HistoryResponse(userId, [.. outcome.Value!.Select(AccountResponses.Entry)]));
-    }
+    public Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistoryAsync(HttpContext context, string userId) =>
+        ReadAsync(context, userId, ct => accounts.GetHistoryAsync(userId, ct), changes => new HistoryResponse(userId, [.. changes.Select(AccountResponses.Entry)]));
 
     /// <summary>What the setting does for the account now, as decisions answer it (ADR 11).</summary>
-    public async Task<Results<Ok<EffectsResponse>, ProblemHttpResult>> GetEffectsAsync(HttpContext context, string userId)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
-        {
-            return denied;
-        }
-
-        var outcome = await CallAsync(context, ct => effects.GetEffectsAsync(userId, ct));
-        return outcome.Failure is { } failure ? Problems.From(failure) : TypedResults.Ok(AccountResponses.Effects(outcome.Value!));
-    }
+    public Task<Results<Ok<EffectsResponse>, ProblemHttpResult>> GetEffectsAsync(HttpContext context, string userId) =>
+        ReadAsync(context, userId, ct => effects.GetEffectsAsync(userId, ct), AccountResponses.Effects);
 
     /// <summary>Everything held about the account, as a file to keep (data subject access).</summary>
-    public async Task<Results<Ok<ExportResponse>, ProblemHttpResult>> GetExportAsync(HttpContext context, string userId)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+    public Task<Results<Ok<ExportResponse>, ProblemHttpResult>> GetExportAsync(HttpContext context, string userId) =>
+        ReadAsync(context, userId, ct => effects.ExportAsync(userId, ct), export =>
         {
-            return denied;
-        }
-
-        var outcome = await CallAsync(context, ct => effects.ExportAsync(userId, ct));
-        if (outcome.Failure is { } failure)
-        {
-            return Problems.From(failure);
-        }
-
-        context.Response.Headers.ContentDisposition = ExportDisposition;
-        return TypedResults.Ok(AccountResponses.Export(outcome.Value!));
-    }
+            context.Response.Headers.ContentDisposition = ExportDisposition;
+            return AccountResponses.Export(export);
+        });
 
     public async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ProblemHttpResult>> PutDeviceAsync(HttpContext context, string adId)
     {
@@ -203,6 +169,20 @@ public sealed class AccountEndpoints(AccountService accounts, SettingEffectsServ
         {
             return Problems.StoreUnavailable(context);
         }
+    }
+
+    // A read about one account, by its user or the account service: authorize, call, answer.
+    private static async Task<Results<Ok<TResponse>, ProblemHttpResult>> ReadAsync<T, TResponse>(
+        HttpContext context, string userId, Func<CancellationToken, Task<Outcome<T>>> useCase, Func<T, TResponse> answer)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, caller => caller.MayActFor(userId)) is { } denied)
+        {
+            return denied;
+        }
+
+        var outcome = await CallAsync(context, useCase);
+        return outcome.Failure is { } failure ? Problems.From(failure) : TypedResults.Ok(answer(outcome.Value!));
     }
 
     private static async Task<ProblemHttpResult?> AuthorizeAsync(HttpContext context, Func<Caller, bool> allowed) =>

@@ -37,7 +37,7 @@ public static class EffectsEvaluator
                 .Select(p => new EffectPartner(p.Id!, English(p.DisplayName), p.Role!, p.PrivacyPolicyUrl))
                 .ToList();
             var data = document.Data!.Select(item => new EffectDataItem(item, English(texts.DataItems![item].Label))).ToList();
-            var effect = new EffectExplanations.Facts(
+            var facts = new EffectExplanations.Facts(
                 partnership,
                 partnership.SettingScope.Contains(regions),
                 answer.Allowed,
@@ -50,10 +50,10 @@ public static class EffectsEvaluator
                 partnership.Id,
                 English(document.Title),
                 English(document.Description),
-                effect.Governed,
+                facts.Governed,
                 answer.Allowed,
-                effect.Reason,
-                EffectExplanations.Explain(effect),
+                facts.Reason,
+                EffectExplanations.Explain(facts),
                 partnership.BeforeSignupAllowed,
                 partners,
                 data));
