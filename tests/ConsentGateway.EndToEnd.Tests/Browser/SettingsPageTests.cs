@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ConsentGateway.Contracts;
 using ConsentGateway.Http;
 using Microsoft.Playwright;
 
@@ -24,16 +25,24 @@ public partial class SettingsPageTests(GatewayServer server, HeadlessChromium ch
     [InlineData("us", "US", SignedUpAfterCutoff)]
     public async Task A_user_switches_by_mouse_and_by_keyboard_and_the_page_says_what_the_api_recorded_and_evaluate_answers(string account, string country, string signedUpAt)
     {
-        var userId = await server.CreateAccountAsync(country, signedUpAt);
+        var userId = "u-" + Guid.NewGuid().ToString("N");
+        AccountResponse registered;
+        using (var service = server.AccountService())
+        using (var response = await service.PutAsync($"/api/v1/accounts/{userId}", GatewayServer.Json($$"""{"country":"{{country}}","signedUpAt":"{{signedUpAt}}"}""")))
+        {
+            registered = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<AccountResponse>())!;
+        }
+
         var token = server.Token(userId, Scopes.User);
         var page = await SettingsPage.OpenAsync(chromium, server.BaseAddress, token);
         await page.WaitForSettingAsync();
 
-        // The region's default, from the store; the token is gone from the address bar and was stored nowhere.
+        // The region's default, from the store, once decisions know the new account; the token is gone from the address bar and was stored nowhere.
         var enabled = country == "US";
         await Assertions.Expect(page.Switch).ToBeCheckedAsync(new LocatorAssertionsToBeCheckedOptions { Checked = enabled });
+        await Assertions.Expect(page.Status).ToHaveTextAsync(new Regex("^In effect"));
         await AssertTokenKeptInMemoryOnlyAsync(page, token);
-        await AssertAgreesWithEvaluateAsync(page, userId, consistencyToken: null);
+        await AssertAgreesWithEvaluateAsync(page, userId, registered.ConsistencyToken);
         await CheckStateAsync(page, account + "-loaded");
 
         // By mouse.
