@@ -6,9 +6,10 @@ cd "$(dirname "$0")"
 
 # Azurite (npm, pinned in package-lock.json): the Table and Blob Storage emulators the integration
 # tests start themselves, one of each per test project that needs it (tests/ConsentGateway.Testing/
-# AzuriteServer.cs, AzuriteBlobServer.cs: the policy blob); and the
-# OpenAPI linters the API description's tests run (Redocly CLI, Spectral).
-if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-blob || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral ]]; then
+# AzuriteServer.cs, AzuriteBlobServer.cs: the policy blob); the OpenAPI linters the API
+# description's tests run (Redocly CLI, Spectral); and axe-core, which the browser tests inject
+# into the settings page.
+if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-blob || ! -x node_modules/.bin/redocly || ! -x node_modules/.bin/spectral || ! -f node_modules/axe-core/axe.min.js ]]; then
   npm ci --no-audit --no-fund
 fi
 

@@ -31,6 +31,7 @@ public static class ConsentServer
         app.UseStatusCodePages();
         app.UseConsentRateLimits();
         app.MapApiDocs();
+        app.MapSettingsPage();
         app.MapConsentApi();
         app.MapConsentHealth();
         return app;

@@ -18,6 +18,7 @@ public static class ServerServiceCollectionExtensions
             .AddConsentTelemetry(configuration)
             .AddInProcessPropagation()
             .AddPolicyFileReload(configuration)
+            .AddSettingsPage(configuration)
             .AddConsentOpenApi();
 
     /// <summary>The stores of <see cref="StorageProviderKey"/> (SQLite when unset); any other value stops the start, naming the key.</summary>

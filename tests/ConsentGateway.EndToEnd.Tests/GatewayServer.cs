@@ -229,6 +229,22 @@ public class GatewayServer : IAsyncLifetime
     public string Token(string? subject, params string[] scopes) =>
         DevTokens.Create(new AuthOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey }, subject, scopes, TimeSpan.FromMinutes(10));
 
+    /// <summary>A user token of <paramref name="subject"/>, signed with the server's key, that expired five minutes ago (past the 30 s clock skew the server allows).</summary>
+    public string ExpiredUserToken(string subject)
+    {
+        var expired = DateTime.UtcNow.AddMinutes(-5);
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["scope"] = Scopes.User },
+            IssuedAt = expired.AddMinutes(-10),
+            NotBefore = expired.AddMinutes(-10),
+            Expires = expired,
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), "HS256"),
+        });
+    }
+
     /// <summary>A client of the account service (scope consent.accounts).</summary>
     public HttpClient AccountService() => Client(Token("account-service", Scopes.Accounts));
 

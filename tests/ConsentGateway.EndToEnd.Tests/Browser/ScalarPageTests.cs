@@ -9,12 +9,9 @@ namespace ConsentGateway.EndToEnd.Tests.Browser;
 /// Playwright never downloads one): a token and a proxy key entered in its authentication panel,
 /// a request sent from the page, and nothing fetched from anywhere but this gateway.
 /// </summary>
-public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer>
+public class ScalarPageTests(GatewayServer server, HeadlessChromium chromium) : IClassFixture<GatewayServer>, IClassFixture<HeadlessChromium>
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
-    // Playwright's assertions wait 5 s by default; a loaded CI machine can take longer to answer.
-    private const float AnswerTimeoutMs = 30_000;
+    private const float AnswerTimeoutMs = HeadlessChromium.AnswerTimeoutMs;
 
     // Scalar's own hosted services (its toolbar and its AI chat); none can work on a closed network.
     private static readonly string[] HostedServiceButtons = ["Developer Tools", "Configure", "Share", "Generate SDK", "Deploy", "Ask AI"];
@@ -26,14 +23,7 @@ public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer
         var userId = await server.CreateAccountAsync(userId: "alice", enabled: true);
         var token = server.Token(userId, Scopes.User);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = File.Exists(ChromiumPath) ? ChromiumPath : throw new InvalidOperationException($"{ChromiumPath} is missing: ./test.sh installs Debian's chromium."),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await chromium.NewPageAsync();
         var requests = new ConcurrentQueue<IRequest>();
         page.Request += (_, request) => requests.Enqueue(request);
 
@@ -74,9 +64,7 @@ public class ScalarPageTests(GatewayServer server) : IClassFixture<GatewayServer
         }
         finally
         {
-            var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
-            Directory.CreateDirectory(screenshots);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "scalar-partner-sharing.png") });
+            await HeadlessChromium.ScreenshotAsync(page, string.Empty, "scalar-partner-sharing");
         }
     }
 }
