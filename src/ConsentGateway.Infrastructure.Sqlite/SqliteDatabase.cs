@@ -41,7 +41,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _processLock = processLock;
         _writer = writer;
         _lastRowVersion = _savedRowVersion = SqliteSchema.LastRowVersion(writer);
-        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = SqliteSchema.CommandTimeoutSeconds }.ToString();
         _writing = Task.Run(WriteLoopAsync);
     }
 

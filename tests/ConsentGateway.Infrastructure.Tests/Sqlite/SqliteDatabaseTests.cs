@@ -198,6 +198,31 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_lock_held_by_another_process_fails_writes_as_unavailable_in_seconds_and_the_next_write_lands_once_it_is_released()
+    {
+        await using var database = SqliteDatabase.Open(_path);
+        var accounts = new SqliteAccountStore(database);
+
+        // Another process (a backup tool, sqlite3 at a prompt) takes the file's write lock and keeps it.
+        using (var other = Connect())
+        {
+            using (var begin = other.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+
+            // Not a timing assertion: a bound far above the few seconds a lock may be waited for,
+            // far below the 30 s Microsoft.Data.Sqlite retries a busy statement by default.
+            var blocked = accounts.TryWriteAccountAsync(NewAccount("blocked"), null, Ct);
+            await Assert.ThrowsAsync<ConsentGateway.Core.StoreUnavailableException>(() => blocked.WaitAsync(TimeSpan.FromSeconds(15)));
+        }
+
+        Assert.Null(await accounts.FindAsync("blocked", Ct));
+        Assert.NotNull(await accounts.TryWriteAccountAsync(NewAccount("after"), null, Ct));
+    }
+
+    [Fact]
     public async Task A_write_canceled_while_it_waits_is_never_run()
     {
         await using var database = SqliteDatabase.Open(_path);
