@@ -15,7 +15,7 @@ namespace ConsentGateway.EndToEnd.Tests;
 
 /// <summary>
 /// A whole store outage on the real self-host: Azurite behind a <see cref="TcpForwarder"/> that
-/// resets every connection and refuses new ones while 4 writers toggle 50 accounts. During it,
+/// resets every connection, old and new, while 4 writers toggle 50 accounts. During it,
 /// every write answers 503 <c>store-unavailable</c> with <c>Retry-After</c> within 2 s (SPEC §4),
 /// and from the bound after it began no decision allows what the store does not: each denies,
 /// unless the host knows every change (none waits for its projection, no write of unknown outcome

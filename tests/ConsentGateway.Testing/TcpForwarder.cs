@@ -6,9 +6,11 @@ namespace ConsentGateway.Testing;
 
 /// <summary>
 /// A loopback TCP forwarder in front of a server (e.g. Azurite), for outages on demand:
-/// <see cref="Break"/> resets every open connection and refuses new ones (nothing listens on the
-/// port any more), <see cref="Restore"/> listens on the same port again. What reaches the target
-/// in between is nothing.
+/// <see cref="Break"/> resets every open connection and every new one as soon as it is accepted,
+/// <see cref="Restore"/> forwards new connections again. What reaches the target in between is
+/// nothing. The port stays bound throughout: released during an outage, it could be handed to
+/// another server of the test run (any listener on port 0), whose answers would then pass for the
+/// store's.
 /// </summary>
 public sealed class TcpForwarder : IAsyncDisposable
 {
@@ -16,24 +18,27 @@ public sealed class TcpForwarder : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposed = new();
-    private TcpListener? _listener;
+    private readonly TcpListener _listener;
+    private bool _broken;
 
     public TcpForwarder(int targetPort)
     {
         _target = new IPEndPoint(IPAddress.Loopback, targetPort);
-        Port = Listen(0);
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = AcceptAsync();
     }
 
     /// <summary>The loopback port to connect to instead of the target's.</summary>
     public int Port { get; }
 
-    /// <summary>Resets every open connection (RST) and stops listening: connects are refused until <see cref="Restore"/>.</summary>
+    /// <summary>Resets every open connection (RST), and every new one once accepted, until <see cref="Restore"/>.</summary>
     public void Break()
     {
         lock (_gate)
         {
-            _listener?.Stop();
-            _listener = null;
+            _broken = true;
             foreach (var socket in _open.Keys)
             {
                 Reset(socket);
@@ -41,60 +46,48 @@ public sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
-    /// <summary>Listens on <see cref="Port"/> again and forwards every new connection.</summary>
+    /// <summary>Forwards every new connection again.</summary>
     public void Restore()
     {
         lock (_gate)
         {
-            if (_listener is null)
-            {
-                Listen(Port);
-            }
+            _broken = false;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _disposed.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
         Break();
         _disposed.Dispose();
     }
 
-    private int Listen(int port)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Start();
-        _listener = listener;
-        _ = AcceptAsync(listener);
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task AcceptAsync(TcpListener listener)
+    private async Task AcceptAsync()
     {
         while (!_disposed.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptSocketAsync(_disposed.Token).ConfigureAwait(false);
+                client = await _listener.AcceptSocketAsync(_disposed.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
-                return; // stopped by Break or DisposeAsync
+                return; // stopped by DisposeAsync
             }
 
-            _ = ForwardAsync(listener, client);
+            _ = ForwardAsync(client);
         }
     }
 
-    private async Task ForwardAsync(TcpListener acceptedBy, Socket client)
+    private async Task ForwardAsync(Socket client)
     {
         using var target = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         lock (_gate)
         {
-            // Accepted just as Break ran (its listener is gone): it would outlive the outage.
-            if (_listener != acceptedBy)
+            // During an outage (or accepted just as Break ran): reset, so nothing outlives it.
+            if (_broken)
             {
                 Reset(client);
                 return;
