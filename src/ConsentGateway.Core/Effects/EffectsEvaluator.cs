@@ -62,7 +62,6 @@ public static class EffectsEvaluator
         return new SettingEffects(
             account.UserId,
             policy.Version,
-            policy.Version,
             account.Country,
             RegionOf(texts, account.Country),
             account.SignedUpAt,

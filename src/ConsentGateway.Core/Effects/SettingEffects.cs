@@ -9,7 +9,6 @@ namespace ConsentGateway.Core.Effects;
 /// </summary>
 /// <param name="UserId">The account.</param>
 /// <param name="PolicyVersion">The policy in force that the answer was computed under.</param>
-/// <param name="NoticeVersion">The version of the texts in the answer (the policy's, since the texts live in its document): a client that shows them passes it back with a change.</param>
 /// <param name="Country">The account's country.</param>
 /// <param name="Region">The policy region that contains <paramref name="Country"/>, or <c>*</c> when none does.</param>
 /// <param name="SignedUpAt">When the account signed up.</param>
@@ -19,10 +18,13 @@ namespace ConsentGateway.Core.Effects;
 public sealed record SettingEffects(
     string UserId,
     string PolicyVersion,
-    string NoticeVersion,
     CountryCode Country,
     string Region,
     DateTimeOffset SignedUpAt,
     SettingView Setting,
     bool InEffect,
-    IReadOnlyList<PartnershipEffect> Partnerships);
+    IReadOnlyList<PartnershipEffect> Partnerships)
+{
+    /// <summary>The version of the texts in the answer: the policy's, since the texts live in its document. A client that shows them passes it back with a change.</summary>
+    public string NoticeVersion => PolicyVersion;
+}
