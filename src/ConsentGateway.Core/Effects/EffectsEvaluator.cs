@@ -25,7 +25,8 @@ public static class EffectsEvaluator
         ArgumentNullException.ThrowIfNull(account);
         var subject = SubjectFacts.ForUser(projection is null ? AccountLookup.NotFound : AccountLookup.Of(projection));
         var setting = SettingView.Of(account, policy);
-        var regions = policy.RegionsOf(account.Country);
+        // Governed where decisions place the account now: its projected country until a move is projected.
+        var regions = policy.RegionsOf(projection is { Exists: true } ? projection.Country : account.Country);
         var texts = policy.Document;
 
         var partnerships = new List<PartnershipEffect>(policy.Partnerships.Count);
@@ -66,7 +67,7 @@ public static class EffectsEvaluator
             RegionOf(texts, account.Country),
             account.SignedUpAt,
             setting,
-            projection is { Exists: true } && projection.SettingVersion >= account.SettingVersion,
+            projection is { Exists: true } && projection.IsAtLeastAsNewAs(AccountProjection.From(account)),
             partnerships);
     }
 

@@ -13,7 +13,7 @@ namespace ConsentGateway.Core.Effects;
 /// <param name="Region">The policy region that contains <paramref name="Country"/>, or <c>*</c> when none does.</param>
 /// <param name="SignedUpAt">When the account signed up.</param>
 /// <param name="Setting">The stored setting (the truth, as the setting's own read answers it).</param>
-/// <param name="InEffect">The projection that decisions read holds <see cref="SettingView.Version"/> of the setting or a newer one.</param>
+/// <param name="InEffect">The projection that decisions read holds this version of the account (its revision: country, sign-up, deletion) and of its setting, or newer ones.</param>
 /// <param name="Partnerships">What decisions answer for each partnership now, in the policy's order.</param>
 public sealed record SettingEffects(
     string UserId,

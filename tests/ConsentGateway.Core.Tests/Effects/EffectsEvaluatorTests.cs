@@ -96,6 +96,22 @@ public sealed class EffectsEvaluatorTests
     }
 
     [Fact]
+    public void A_move_to_another_country_not_yet_projected_is_not_in_effect_and_the_answers_are_those_of_the_projected_country()
+    {
+        // The account moved from DE to US (revision 2); decisions still place it in DE with the setting off.
+        var projected = AccountProjection.From(Account("DE", AfterCutoff, setting: false));
+        var stored = Account("US", AfterCutoff, setting: false) with { Revision = 2 };
+
+        var effects = EffectsEvaluator.Evaluate(Policy, stored, projected);
+
+        Assert.False(effects.InEffect);
+        var campaigns = Partnership(effects, Campaigns);
+        Assert.Equal((true, false, ReasonCode.SettingDisabled), (campaigns.GovernedBySetting, campaigns.Allowed, campaigns.Reason));
+        Assert.True(EffectsEvaluator.Evaluate(Policy, stored, AccountProjection.From(stored)).InEffect);
+        Assert.False(Partnership(EffectsEvaluator.Evaluate(Policy, stored, AccountProjection.From(stored)), Campaigns).GovernedBySetting);
+    }
+
+    [Fact]
     public void An_account_decisions_do_not_know_yet_shares_nothing_and_is_not_in_effect()
     {
         var effects = EffectsEvaluator.Evaluate(Policy, Account("US", AfterCutoff, setting: true), projection: null);
