@@ -21,7 +21,9 @@ internal sealed partial class SettingsPageOptionsValidator : IValidateOptions<Se
             : ValidateOptionsResult.Fail($"{SettingsPageOptions.SectionName}:FrameAncestors '{options.FrameAncestors}' must be 'none', or a space-separated list of 'self' and origins such as https://app.example.com (the apps that embed the page in an iframe).");
     }
 
-    // An origin as CSP writes it: scheme, host (a leading *. for subdomains), optional port, optional "/".
-    [GeneratedRegex(@"^https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?/?$", RegexOptions.CultureInvariant)]
+    // An origin as CSP writes it: scheme, host, optional port, optional "/". A leading *. (subdomains)
+    // needs at least two labels after it, so *.com cannot let every .com site frame the page. \z, not
+    // $: a trailing newline would pass $ and then be refused by Kestrel as a header value.
+    [GeneratedRegex(@"^https?://(\*\.[A-Za-z0-9-]+\.[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)(:[0-9]{1,5})?/?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Origin();
 }

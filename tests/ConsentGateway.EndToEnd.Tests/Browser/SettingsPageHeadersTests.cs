@@ -76,6 +76,8 @@ public class SettingsPageHeadersTests(GatewayServer server) : IClassFixture<Gate
     [InlineData("'none' https://app.example.com")]
     [InlineData("'unsafe-inline'")]
     [InlineData(" ")]
+    [InlineData("https://app.example.com\n")]
+    [InlineData("https://*.com")]
     public void A_frame_ancestors_value_that_is_not_none_or_a_list_of_origins_stops_the_start_naming_the_setting(string value)
     {
         var misconfigured = new GatewayServer { ExtraArguments = ["--Consent:SettingsPage:FrameAncestors", value] };
