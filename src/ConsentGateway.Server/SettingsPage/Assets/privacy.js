@@ -6,6 +6,8 @@
 
 const accounts = '/api/v1/accounts/';
 const exportFileName = 'consent-export.json';
+// How long the page waits for a saved change to be in effect before it says to look again later (propagation takes seconds).
+const followLimitMs = 3 * 60_000;
 const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 const roles = {
@@ -134,6 +136,9 @@ async function load() {
   try {
     const [setting, changes] = await Promise.all([read('GET', '/partner-sharing'), read('GET', '/partner-sharing/history')]);
     const described = await effectsAnswer;
+    if (current !== generation) {
+      return false; // a newer load or change has begun: its answers are the ones to show
+    }
     if (described instanceof ApiError && [401, 403].includes(described.status)) {
       throw described;
     }
@@ -158,8 +163,10 @@ async function load() {
     ui.exportButton.disabled = false;
     return true;
   } catch (error) {
-    ui.loading.hidden = true;
-    showError(error, 'load');
+    if (current === generation) {
+      ui.loading.hidden = true;
+      showError(error, 'load');
+    }
     return false;
   }
 }
@@ -205,9 +212,17 @@ async function save(enabled) {
   }
 }
 
-/** Polls the effects until the setting's version is the one decisions read, then shows them and says so (done). */
+/**
+ * Polls the effects until the setting's version is the one decisions read, then shows them and
+ * says so (done); for a few minutes at most, and not past an answer that will not change by waiting.
+ */
 async function follow(version, current, done) {
+  const giveUpAt = Date.now() + followLimitMs;
   for (let wait = 200; current === generation; wait = Math.min(wait * 2, 2000)) {
+    if (Date.now() > giveUpAt) {
+      setStatus('Saved. It is taking longer than usual to apply; reload this page later to see whether it is in effect.');
+      return;
+    }
     try {
       const latest = (await read('GET', '/partner-sharing/effects')).body;
       if (current !== generation) {
@@ -219,11 +234,11 @@ async function follow(version, current, done) {
         return;
       }
     } catch (error) {
-      if (error.status === 401 || error.status === 403) {
+      if (error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) {
         showError(error, 'load');
         return;
       }
-      // Anything else is passing (the store, the network): the change is saved; keep asking.
+      // The store, the network or a limit: passing, and the change is saved; keep asking.
     }
     await new Promise(resolve => setTimeout(resolve, wait));
   }
@@ -238,6 +253,10 @@ async function refreshHistory() {
 }
 
 async function download() {
+  if (ui.exportButton.disabled) {
+    return;
+  }
+  ui.exportButton.disabled = true;
   ui.exportStatus.textContent = 'Preparing your download…';
   try {
     const blob = await (await call('GET', '/export')).blob();
@@ -252,6 +271,8 @@ async function download() {
   } catch (error) {
     ui.exportStatus.textContent = '';
     showError(error, 'export');
+  } finally {
+    ui.exportButton.disabled = false;
   }
 }
 
