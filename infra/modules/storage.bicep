@@ -39,7 +39,10 @@ var blobDataReaderRoleId = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
 
 // The Owner grant above would let the app write the policy too; this condition (Azure ABAC) keeps
 // every blob action that creates, changes or deletes a blob out of the policy container, so an app
-// that is taken over still cannot publish a policy. Reads there come from the Reader grant.
+// that is taken over still cannot publish a policy. Reads there pass both grants: the Reader grant
+// is the explicit one, and keeps the policy readable if the host's grant is ever narrowed to its own
+// containers. Container-level actions (deleting the container) are not blob data actions, so no
+// condition covers them.
 var blobWriteActions = [
   'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'
   'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'
