@@ -91,7 +91,10 @@ internal static class PolicyCommand
             return 1;
         }
 
-        var snapshot = provider == StorageProvider.Sqlite ? Path.Combine(Path.GetTempPath(), $"consent-policy-diff-{Guid.NewGuid():N}.db") : null;
+        // The copy holds personal data, and opening it leaves -wal, -shm and -lock files beside it:
+        // a directory of its own (0700 on Unix), removed whole.
+        var snapshotDirectory = provider == StorageProvider.Sqlite ? Directory.CreateTempSubdirectory("consent-policy-diff-") : null;
+        var snapshot = snapshotDirectory is null ? null : Path.Combine(snapshotDirectory.FullName, "store.db");
         try
         {
             if (snapshot is not null)
@@ -126,10 +129,7 @@ internal static class PolicyCommand
         }
         finally
         {
-            if (snapshot is not null)
-            {
-                File.Delete(snapshot);
-            }
+            snapshotDirectory?.Delete(recursive: true);
         }
     }
 }

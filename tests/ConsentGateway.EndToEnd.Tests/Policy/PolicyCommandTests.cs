@@ -78,11 +78,14 @@ public sealed class PolicyCommandTests : IAsyncLifetime
             await _server.CheckGoogleIpAsync(late) == HttpStatusCode.OK && await _server.CheckGoogleIpAsync(american) == HttpStatusCode.OK);
         var candidate = Write("candidate.json", Candidate());
 
+        var snapshotsBefore = Directory.GetFileSystemEntries(Path.GetTempPath(), "consent-policy-diff-*");
         var table = await ServerProgram.RunAsync(["policy", "diff", candidate, "--Consent:Storage:SqlitePath", _server.SqlitePath]);
         var json = await ServerProgram.RunAsync(["policy", "diff", candidate, "--json", "--Consent:Storage:SqlitePath", _server.SqlitePath]);
 
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.True(json.ExitCode == 0, json.ToString());
+        // The store's copy (personal data) and the files SQLite left beside it are gone.
+        Assert.Equal(snapshotsBefore, Directory.GetFileSystemEntries(Path.GetTempPath(), "consent-policy-diff-*"));
         Assert.Contains("Policy 2020-04-06 -> candidate: 3 accounts and 1 devices evaluated; 16 answers would change.", table.Output, StringComparison.Ordinal);
         Assert.Matches(@"change\s+subject\s+partnership\s+partner\s+data item\s+region\s+from\s+to\s+count\s+examples", table.Output);
         using var report = JsonDocument.Parse(json.Output);
