@@ -29,6 +29,7 @@ internal static class PolicyMutations
         ["unknown role"] = d => Set(Partner(d, 1), "role", "owner", d),
         ["missing role"] = d => Remove(Partner(d, 1), "role", d),
         ["missing policy version"] = d => Remove(d, "policyVersion", d),
+        ["policy version a notice version cannot carry"] = d => Set(d, "policyVersion", "2020 04/06", d),
         ["reserved code instead of a country"] = d => Add(d["regions"]!["EEA_UK"]!, "UK", d),
         ["lower-case country"] = d => SetItem(d["regions"]!["EEA_UK"]!, 0, "at", d),
         ["country listed twice"] = d => Add(d["regions"]!["EEA_UK"]!, "DE", d),

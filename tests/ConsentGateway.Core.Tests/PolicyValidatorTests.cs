@@ -21,6 +21,7 @@ public class PolicyValidatorTests
     [InlineData("unknown role", "partners[1].role", "not 'owner'")]
     [InlineData("missing role", "partners[1].role", "not ''")]
     [InlineData("missing policy version", "policyVersion", "is required")]
+    [InlineData("policy version a notice version cannot carry", "policyVersion", "'2020 04/06' must be 1-64 letters, digits")]
     [InlineData("reserved code instead of a country", "regions.EEA_UK[39]", "'UK' is not an assigned ISO 3166-1 alpha-2 code")]
     [InlineData("lower-case country", "regions.EEA_UK[0]", "'at' is not an assigned ISO 3166-1 alpha-2 code")]
     [InlineData("country listed twice", "regions.EEA_UK[39]", "'DE' is listed twice")]

@@ -1,3 +1,4 @@
+using ConsentGateway.Contracts;
 namespace ConsentGateway.Core.Policy;
 
 /// <summary>
@@ -20,9 +21,10 @@ public static class PolicyValidator
         {
             errors.Add("policyVersion: is required");
         }
-        else if (document.PolicyVersion.Length > MaxIdLength)
+        else if (!NoticeVersions.IsValid(document.PolicyVersion))
         {
-            errors.Add($"policyVersion: must be at most {MaxIdLength} characters");
+            // The version is also the notice version of the texts, which clients pass back with a change.
+            errors.Add($"policyVersion: '{document.PolicyVersion}' must be {NoticeVersions.Rule}");
         }
 
         var regionIds = ValidateRegions(document.Regions, errors);
