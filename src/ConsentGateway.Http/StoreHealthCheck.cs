@@ -15,7 +15,7 @@ public sealed class StoreHealthCheck(IProjectionStore projections, SubjectCache 
 {
     public const string Name = "store";
 
-    // A key no account has (ids are checked at the API; this one is never accepted as a user id).
+    // Any key does: the check times one read, whatever it finds (an account may even have this id).
     private const string ProbeKey = "health-probe";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
